@@ -1,0 +1,96 @@
+package dev.skiff.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.skiff.server.config.SkiffConfig;
+import dev.skiff.server.grpc.CriServer;
+import dev.skiff.server.grpc.DaemonSocket;
+import dev.skiff.server.grpc.ImageServiceAdapter;
+import dev.skiff.server.grpc.RuntimeServiceAdapter;
+import dev.skiff.server.rpc.runtime.Condition;
+import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
+import dev.skiff.server.rpc.runtime.StatusRpc;
+import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
+import dev.skiff.server.rpc.runtime.VersionRpc;
+import dev.skiff.server.state.RuntimeSettingsStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires skiffd together and runs it: directories, state, services, socket, signals. */
+public final class Daemon {
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  private Daemon() {}
+
+  /** Runs until SIGTERM/SIGINT; returns the process exit code. */
+  public static int run(SkiffConfig config) {
+    Path stateDir = Path.of(config.daemon().stateDir());
+    Path runDir = Path.of(config.daemon().runDir());
+    DaemonSocket socket;
+    RuntimeSettingsStore settings;
+    try {
+      createPrivateDir(stateDir);
+      createPrivateDir(runDir);
+      socket = DaemonSocket.claim(Path.of(config.daemon().socket()));
+      settings = new RuntimeSettingsStore(stateDir);
+    } catch (DaemonSocket.SocketUnavailableException e) {
+      System.err.println("skiffd: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      System.err.println("skiffd: cannot prepare state: " + e.getMessage());
+      return 1;
+    }
+
+    String configJson = toJson(config);
+    StatusRpc status = new StatusRpc(
+        Condition::ok,
+        () -> new Condition(false, "NetworkNotBuilt", "skiff's pod network is not built in this version"),
+        () -> Map.of("config", configJson));
+    RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
+        new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings));
+    CriServer server = new CriServer(socket, List.of(runtime, new ImageServiceAdapter()));
+    try {
+      server.start();
+    } catch (IOException e) {
+      socket.close();
+      System.err.println("skiffd: cannot listen on " + socket.path() + ": " + e.getMessage());
+      return 1;
+    }
+    // Running containers are never touched on the way out: their shims outlive skiffd.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Stopping skiffd; containers keep running");
+      server.close();
+    }, "skiffd-shutdown"));
+    server.ready();
+    LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());
+    try {
+      server.awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static void createPrivateDir(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      // Containers' files live below; only root may look in.
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    }
+  }
+
+  private static String toJson(SkiffConfig config) {
+    try {
+      return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .writeValueAsString(config);
+    } catch (IOException e) {
+      return "{}";
+    }
+  }
+}

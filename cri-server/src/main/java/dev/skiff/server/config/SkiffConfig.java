@@ -1,0 +1,37 @@
+package dev.skiff.server.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The effective configuration: one record per TOML table. */
+public record SkiffConfig(
+    DaemonConfig daemon,
+    CgroupConfig cgroup,
+    NetworkConfig network,
+    ImageConfig image,
+    Map<String, RegistryConfig> registries) {
+
+  public SkiffConfig {
+    registries = registries == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(registries));
+  }
+
+  public static SkiffConfig defaults() {
+    return new SkiffConfig(
+        new DaemonConfig("/run/skiff/skiff.sock", "/var/lib/skiff", "/run/skiff", "info"),
+        new CgroupConfig("/skiff"),
+        new NetworkConfig("skiff0", "10.88.0.0/16"),
+        new ImageConfig(List.of(), 30, 3),
+        Map.of());
+  }
+
+  /** Checks every table; the first problem is thrown naming its key. */
+  public SkiffConfig validate() {
+    daemon.validate();
+    cgroup.validate();
+    network.validate();
+    image.validate();
+    registries.forEach((host, registry) -> registry.validate("registries." + host));
+    return this;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.skiff.server.state;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Crash-safe replacement of a file's contents: write a temp file beside it, fsync it,
+ * rename it over the target, fsync the directory. A reader sees the old or the new
+ * contents, never a torn mix; a crash leaves at most a {@code .tmp} file that
+ * {@link RecordStore} deletes at load.
+ */
+public final class AtomicFile {
+  public static final String TEMP_SUFFIX = ".tmp";
+
+  private AtomicFile() {}
+
+  public static void write(Path target, byte[] contents) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = dir.resolve(target.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + Thread.currentThread().getId() + TEMP_SUFFIX);
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(contents);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory(dir);
+  }
+
+  public static void delete(Path target) throws IOException {
+    if (Files.deleteIfExists(target)) {
+      syncDirectory(target.toAbsolutePath().getParent());
+    }
+  }
+
+  /** Makes a rename or unlink in {@code dir} durable. */
+  public static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.skiff.runtime.linux;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * The raw libc entry points Java needs. Only the classes of this package call it; each
+ * wraps a call once and turns -1 into a {@link KernelException}.
+ */
+public interface LibC {
+  LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
+  Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
+
+  @SaveError
+  int mount(String source, String target, String fstype, long flags, String data);
+
+  @SaveError
+  int umount2(String target, int flags);
+
+  @SaveError
+  int unshare(int flags);
+
+  @SaveError
+  int setns(int fd, int nstype);
+
+  @SaveError
+  int sethostname(String name, long length);
+
+  @SaveError
+  int kill(int pid, int signal);
+
+  int gettid();
+
+  static int errno() {
+    return RUNTIME.getLastError();
+  }
+}
