@@ -10,6 +10,7 @@ public record SkiffConfig(
     CgroupConfig cgroup,
     NetworkConfig network,
     ImageConfig image,
+    StreamingConfig streaming,
     Map<String, RegistryConfig> registries) {
 
   public SkiffConfig {
@@ -22,6 +23,7 @@ public record SkiffConfig(
         new CgroupConfig("/skiff"),
         new NetworkConfig("skiff0", "10.88.0.0/16"),
         new ImageConfig(List.of(), 30, 3),
+        new StreamingConfig("127.0.0.1", 0, 60, "", ""),
         Map.of());
   }
 
@@ -31,6 +33,7 @@ public record SkiffConfig(
     cgroup.validate();
     network.validate();
     image.validate();
+    streaming.validate();
     registries.forEach((host, registry) -> registry.validate("registries." + host));
     return this;
   }

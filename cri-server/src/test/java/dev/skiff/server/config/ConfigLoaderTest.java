@@ -125,6 +125,32 @@ class ConfigLoaderTest {
     assertTrue(config.cgroup().relativeToOwnCgroup());
   }
 
+  @Test
+  void streamingDefaultsToLoopbackAnyPortOneMinuteTokensNoTls() {
+    StreamingConfig streaming = ConfigLoader.load(null, false, Map.of()).streaming();
+    assertEquals(new StreamingConfig("127.0.0.1", 0, 60, "", ""), streaming);
+    assertFalse(streaming.tls());
+  }
+
+  @Test
+  void streamingRejectsHostNamesBadPortsAndHalfTls() throws IOException {
+    for (String address : new String[] {"localhost", "256.1.1.1", "1.2.3", "[::1]", "fe80::zz"}) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> ConfigLoader.load(null, false, Map.of("streaming.address", address)), address);
+      assertEquals("streaming.address", e.key());
+    }
+    assertEquals("::1", ConfigLoader.load(null, false, Map.of("streaming.address", "::1")).streaming().address());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, false, Map.of("streaming.port", 70000)));
+    assertEquals("streaming.port", e.key());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, false, Map.of("streaming.token_ttl_seconds", 0)));
+    assertEquals("streaming.token_ttl_seconds", e.key());
+    Path file = write("skiff.toml", "[streaming]\ntls_cert_file = \"/etc/skiff/stream.crt\"\n");
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, true, Map.of()));
+    assertEquals("streaming.tls_key_file", e.key());
+  }
+
   private Path write(String name, String text) throws IOException {
     Path file = dir.resolve(name);
     Files.writeString(file, text);

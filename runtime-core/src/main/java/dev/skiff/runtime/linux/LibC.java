@@ -30,6 +30,12 @@ public interface LibC {
   @SaveError
   int kill(int pid, int signal);
 
+  @SaveError
+  int open(String path, int flags);
+
+  @SaveError
+  int close(int fd);
+
   int gettid();
 
   static int errno() {

@@ -34,6 +34,24 @@ public final class Namespaces {
     }
   }
 
+  /**
+   * Moves the calling thread into the network namespace pinned or owned at {@code path}
+   * ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}). The thread stays there: use a thread
+   * that exits afterwards, never a pooled one.
+   */
+  public static void enterNetwork(java.nio.file.Path path) throws KernelException {
+    final int oRdonlyCloexec = 0x80000;
+    int fd = LibC.INSTANCE.open(path.toString(), oRdonlyCloexec);
+    if (fd < 0) {
+      throw new KernelException("open", path.toString(), LibC.errno());
+    }
+    try {
+      setns(fd, CLONE_NEWNET, path.toString());
+    } finally {
+      LibC.INSTANCE.close(fd);
+    }
+  }
+
   /** The kernel thread id of the calling thread, for /proc/thread-self style paths. */
   public static int currentThreadId() {
     return LibC.INSTANCE.gettid();

@@ -1,0 +1,67 @@
+package dev.skiff.server.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * [streaming]: the exec/attach/port-forward server whose URLs the Exec, Attach and
+ * PortForward RPCs return. address is an IP literal (kubelet must reach it; loopback by
+ * default, as containerd's stream_server_address); port 0 picks a free port at start.
+ * token_ttl_seconds is how long a returned URL stays usable (once). TLS is on when both
+ * tls_cert_file and tls_key_file (PEM) are set; "" means unset.
+ */
+public record StreamingConfig(String address, int port, int tokenTtlSeconds, String tlsCertFile, String tlsKeyFile) {
+  public StreamingConfig {
+    tlsCertFile = tlsCertFile == null ? "" : tlsCertFile;
+    tlsKeyFile = tlsKeyFile == null ? "" : tlsKeyFile;
+  }
+
+  void validate() {
+    if (address == null || !isIpLiteral(address)) {
+      throw new ConfigException("streaming.address", "must be an IPv4 or IPv6 address, not '" + address + "'");
+    }
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("streaming.port", "must be between 0 (any free port) and 65535, not " + port);
+    }
+    if (tokenTtlSeconds < 1 || tokenTtlSeconds > 3600) {
+      throw new ConfigException("streaming.token_ttl_seconds", "must be between 1 and 3600, not " + tokenTtlSeconds);
+    }
+    if (tlsCertFile.isEmpty() != tlsKeyFile.isEmpty()) {
+      throw new ConfigException(tlsCertFile.isEmpty() ? "streaming.tls_cert_file" : "streaming.tls_key_file",
+          "must be set together with the other of tls_cert_file and tls_key_file");
+    }
+    if (!tlsCertFile.isEmpty()) {
+      ConfigChecks.absolutePath("streaming.tls_cert_file", tlsCertFile);
+      ConfigChecks.absolutePath("streaming.tls_key_file", tlsKeyFile);
+    }
+  }
+
+  public boolean tls() {
+    return !tlsCertFile.isEmpty();
+  }
+
+  private static boolean isIpLiteral(String text) {
+    if (text.startsWith("[")) {
+      return false;
+    }
+    if (text.contains(":")) {
+      // With a colon, InetAddress only parses an IPv6 literal; it never resolves a name.
+      try {
+        InetAddress.getByName("[" + text + "]");
+        return true;
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    String[] octets = text.split("\\.", -1);
+    if (octets.length != 4) {
+      return false;
+    }
+    for (String octet : octets) {
+      if (!octet.matches("[0-9]{1,3}") || Integer.parseInt(octet) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
