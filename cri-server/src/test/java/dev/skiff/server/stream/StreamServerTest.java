@@ -257,6 +257,46 @@ class StreamServerTest {
     }
   }
 
+  @Test
+  void spdyLargeStdinIsCarriedWithBackpressure() throws Exception {
+    byte[] chunk = new byte[32 * 1024];
+    java.util.Arrays.fill(chunk, (byte) 'z');
+    int chunks = 128;
+    try (SpdyTestClient client = spdy(server.urlFor(exec(IN_OUT_ERR, "sh", "-c", "sleep 1; cat")))) {
+      int error = client.openAndWait(type("error"));
+      int stdin = client.openAndWait(type("stdin"));
+      int stdout = client.openAndWait(type("stdout"));
+      client.openAndWait(type("stderr"));
+      for (int i = 0; i < chunks; i++) {
+        client.send(stdin, chunk);
+      }
+      client.fin(stdin);
+      client.awaitEnd(stdout);
+      assertEquals(chunks * chunk.length, client.stream(stdout).bytes().length);
+      client.awaitEnd(error);
+      assertEquals("{\"status\":\"Success\"}", client.stream(error).text());
+    }
+  }
+
+  @Test
+  void spdyAttachReportsSuccessWithoutAnExitCode() throws Exception {
+    PendingStream attach = new PendingStream.Attach("read x; echo got $x; exit 5", IN_OUT_ERR);
+    String url = server.urlFor(attach);
+    assertTrue(url.contains("/attach/"), url);
+    try (SpdyTestClient client = spdy(url)) {
+      int error = client.openAndWait(type("error"));
+      int stdin = client.openAndWait(type("stdin"));
+      int stdout = client.openAndWait(type("stdout"));
+      client.openAndWait(type("stderr"));
+      client.send(stdin, "hello\n");
+      client.fin(stdin);
+      client.awaitEnd(stdout);
+      assertEquals("got hello\n", client.stream(stdout).text());
+      client.awaitEnd(error);
+      assertEquals("{\"status\":\"Success\"}", client.stream(error).text());
+    }
+  }
+
   // --- WebSocket remotecommand ---
 
   @Test
@@ -477,6 +517,7 @@ class StreamServerTest {
       client.awaitEnd(error);
     }
     // A client that vanishes mid-session: cat must see EOF and exit.
+    backend.started.clear();
     SpdyTestClient vanishing = spdy(server.urlFor(exec(IN_OUT_ERR, "cat")));
     vanishing.openAndWait(type("error"));
     vanishing.openAndWait(type("stdin"));

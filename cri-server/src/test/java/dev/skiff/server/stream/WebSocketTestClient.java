@@ -42,6 +42,9 @@ final class WebSocketTestClient implements AutoCloseable {
   }
 
   final CompletableFuture<Object> handshake = new CompletableFuture<>();
+  // Netty's handshaker finds the HTTP codec in a listener of the request write; the 101 must
+  // not be processed (which removes that codec) before it ran.
+  private final CompletableFuture<io.netty.channel.ChannelFuture> requestSent = new CompletableFuture<>();
   final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
   final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -66,7 +69,9 @@ final class WebSocketTestClient implements AutoCloseable {
           }
         })
         .connect(uri.getHost(), uri.getPort()).sync().channel();
-    handshaker.handshake(client.channel).sync();
+    io.netty.channel.ChannelFuture sent = handshaker.handshake(client.channel);
+    client.requestSent.complete(sent);
+    sent.sync();
     client.handshake.get(10, TimeUnit.SECONDS);
     return client;
   }
@@ -143,6 +148,10 @@ final class WebSocketTestClient implements AutoCloseable {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       FullHttpResponse response = (FullHttpResponse) msg;
+      requestSent.thenAccept(sent -> sent.addListener(f -> process(ctx, response)));
+    }
+
+    private void process(ChannelHandlerContext ctx, FullHttpResponse response) {
       try {
         if (response.status().code() != 101) {
           handshake.complete(response.status().code());
