@@ -372,6 +372,20 @@ class StreamServerTest {
   }
 
   @Test
+  void webSocketWithoutSubprotocolUsesBinaryChannelsAndTextErrors() throws Exception {
+    try (WebSocketTestClient client = WebSocketTestClient.connect(clients,
+        server.urlFor(exec(OUT_ERR, "sh", "-c", "exit 3")), null)) {
+      assertEquals("", client.subprotocol());
+      assertArrayEquals(new byte[] {1}, client.next().bytes());
+      WebSocketTestClient.Message status = client.next();
+      assertEquals(3, status.bytes()[0]);
+      String text = new String(status.bytes(), 1, status.bytes().length - 1, StandardCharsets.UTF_8);
+      assertTrue(text.startsWith("command terminated with non-zero exit code"), text);
+      assertEquals(1000, client.closeCode.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void webSocketUnknownSubprotocolIs403() throws Exception {
     try (WebSocketTestClient client = WebSocketTestClient.connect(clients, server.urlFor(exec(OUT_ERR, "true")),
         "v9.channel.k8s.io")) {
