@@ -32,6 +32,14 @@ public interface LibC {
 
   int gettid();
 
+  int getpid();
+
+  @SaveError
+  int open(String path, int flags);
+
+  @SaveError
+  int close(int fd);
+
   static int errno() {
     return RUNTIME.getLastError();
   }
