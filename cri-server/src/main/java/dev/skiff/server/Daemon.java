@@ -12,6 +12,7 @@ import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
+import dev.skiff.server.rpc.sandbox.PodContainers;
 import dev.skiff.server.state.RuntimeSettingsStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,11 +35,13 @@ public final class Daemon {
     Path runDir = Path.of(config.daemon().runDir());
     DaemonSocket socket;
     RuntimeSettingsStore settings;
+    PodSandboxes pods;
     try {
       createPrivateDir(stateDir);
       createPrivateDir(runDir);
       socket = DaemonSocket.claim(Path.of(config.daemon().socket()));
       settings = new RuntimeSettingsStore(stateDir);
+      pods = PodSandboxes.create(config, settings, PodContainers.NONE);
     } catch (DaemonSocket.SocketUnavailableException e) {
       System.err.println("skiffd: " + e.getMessage());
       return 1;
@@ -50,10 +53,10 @@ public final class Daemon {
     String configJson = toJson(config);
     StatusRpc status = new StatusRpc(
         Condition::ok,
-        () -> new Condition(false, "NetworkNotBuilt", "skiff's pod network is not built in this version"),
-        () -> Map.of("config", configJson));
+        pods::networkCondition,
+        () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
     RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
-        new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings));
+        new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings), pods.rpcs());
     CriServer server = new CriServer(socket, List.of(runtime, new ImageServiceAdapter()));
     try {
       server.start();
@@ -67,6 +70,13 @@ public final class Daemon {
       LOG.info("Stopping skiffd; containers keep running");
       server.close();
     }, "skiffd-shutdown"));
+    try {
+      pods.recover();
+    } catch (Exception e) {
+      LOG.error("Pod recovery failed: {}", e.toString());
+      server.close();
+      return 1;
+    }
     server.ready();
     LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());
     try {

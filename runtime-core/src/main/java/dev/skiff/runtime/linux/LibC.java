@@ -32,6 +32,9 @@ public interface LibC {
 
   int gettid();
 
+  /** Returns 0 when no interface has that name in the calling thread's network namespace. */
+  int if_nametoindex(String name);
+
   int getpid();
 
   @SaveError

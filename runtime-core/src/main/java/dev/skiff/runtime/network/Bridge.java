@@ -1,5 +1,6 @@
 package dev.skiff.runtime.network;
 
+import dev.skiff.runtime.linux.NetworkInterfaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ public final class Bridge {
   }
 
   public boolean exists() {
-    return Files.exists(Path.of("/sys/class/net", name));
+    return NetworkInterfaces.exists(name);
   }
 
   public void ensure(Subnet subnet) throws NetworkException {

@@ -2,6 +2,7 @@ package dev.skiff.runtime.network;
 
 import dev.skiff.runtime.linux.NamespaceThread;
 import dev.skiff.runtime.linux.Namespaces;
+import dev.skiff.runtime.linux.NetworkInterfaces;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -141,7 +142,7 @@ public final class PodNetwork {
   }
 
   private static void deleteVeth(String hostVeth) throws NetworkException {
-    if (java.nio.file.Files.exists(Path.of("/sys/class/net", hostVeth))) {
+    if (NetworkInterfaces.exists(hostVeth)) {
       Commands.check(Commands.ipBatch(), "link delete " + hostVeth + "\n");
     }
   }
