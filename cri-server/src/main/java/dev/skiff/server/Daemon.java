@@ -77,18 +77,20 @@ public final class Daemon {
         () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
     RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
         new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings), pods.rpcs());
+    // Recovery runs before the socket listens: the shutdown hook that removes the socket is
+    // only installed once start() returns, so a client must not see skiffd before then.
+    try {
+      pods.recover();
+    } catch (Exception e) {
+      socket.close();
+      throw new StartupException("cannot recover pod sandboxes: " + e);
+    }
     CriServer server = new CriServer(socket, List.of(runtime, new ImageServiceAdapter()));
     try {
       server.start();
     } catch (IOException e) {
       socket.close();
       throw new StartupException("cannot listen on " + socket.path() + ": " + e.getMessage());
-    }
-    try {
-      pods.recover();
-    } catch (Exception e) {
-      server.close();
-      throw new StartupException("cannot recover pod sandboxes: " + e);
     }
     server.ready();
     LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());
