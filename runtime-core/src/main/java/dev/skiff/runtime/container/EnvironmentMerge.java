@@ -40,7 +40,6 @@ public final class EnvironmentMerge {
     if (key.isEmpty() || entry.indexOf('\0') >= 0) {
       throw ContainerException.invalid("invalid environment entry '" + entry + "' in the " + from);
     }
-    env.remove(key);
     env.put(key, eq < 0 ? "" : entry.substring(eq + 1));
   }
 }
