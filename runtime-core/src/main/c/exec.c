@@ -79,22 +79,83 @@ static int enter_namespaces(const int *fds, int pid_only, struct err *e) {
   return 0;
 }
 
-__attribute__((noreturn)) static void child(const struct plan *plan, const int *ns_fds, char **args, int out, int err, int report) {
+__attribute__((noreturn)) static void command(const struct plan *plan, char **args, int report) {
   struct err e = {{0}};
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   signal(SIGPIPE, SIG_DFL);
   setpgid(0, 0);
-  int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
-    fail_errno(&e, "set up stdio");
-  } else if (enter_namespaces(ns_fds, 0, &e) < 0) {
-    /* e says which */
-  } else if (chdir(plan->cwd ? plan->cwd : "/") < 0 && chdir("/") < 0) {
+  if (chdir(plan->cwd ? plan->cwd : "/") < 0 && chdir("/") < 0) {
     fail_errno(&e, "chdir");
   } else if (identity_apply(plan, &e) == 0) {
     exec_process(args, plan->env, plan_getenv(plan, "PATH"), &e);
+  }
+  write_all(report, e.msg, strlen(e.msg));
+  _exit(127);
+}
+
+/*
+ * The reaper runs inside the container's PID namespace as the command's parent. A
+ * subreaper outside the namespace is skipped when orphans are reparented, so without it a
+ * child the command leaves behind would become a zombie of the container's init (which,
+ * like `sleep`, need not reap). It kills the command's process group on SIGTERM (the
+ * timeout) and after the command exits, reaps everything, and reports the command's wait
+ * status on the status pipe.
+ */
+__attribute__((noreturn)) static void reaper(const struct plan *plan, const int *ns_fds, char **args, int out,
+                                             int err, int report, int status_fd) {
+  struct err e = {{0}};
+  int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
+    fail_errno(&e, "set up stdio");
+  } else if (enter_namespaces(ns_fds, 0, &e) == 0) {
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    pid_t cmd = fork();
+    if (cmd == 0) {
+      command(plan, args, report);
+    }
+    if (cmd < 0) {
+      fail_errno(&e, "fork");
+    } else {
+      setpgid(cmd, cmd);
+      /* Only the command may hold these now: EOF on them means it exec'd or exited. */
+      close(report);
+      close(1);
+      close(2);
+      dup2(null, 1);
+      dup2(null, 2);
+      int status = 0;
+      int done = 0;
+      int64_t give_up = INT64_MAX;
+      sigset_t wanted;
+      sigemptyset(&wanted);
+      sigaddset(&wanted, SIGTERM);
+      sigaddset(&wanted, SIGCHLD);
+      while (now_ns() < give_up) {
+        struct timespec tick = {.tv_nsec = 50 * 1000000};
+        if (sigtimedwait(&wanted, NULL, &tick) == SIGTERM) {
+          kill(-cmd, SIGKILL);
+        }
+        int st;
+        pid_t r;
+        while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
+          if (r == cmd) {
+            status = st;
+            done = 1;
+            kill(-cmd, SIGKILL);
+            give_up = now_ns() + 1000000000LL;
+          }
+        }
+        if (r < 0 && errno == ECHILD) {
+          break;
+        }
+      }
+      char text[32];
+      snprintf(text, sizeof text, "%d %d", done, status);
+      write_all(status_fd, text, strlen(text));
+      _exit(0);
+    }
   }
   write_all(report, e.msg, strlen(e.msg));
   _exit(127);
@@ -126,21 +187,6 @@ static void copy(struct sink *s) {
   }
 }
 
-/* Reaps the command and whatever it left behind; a child that escaped the process group
-   and lives on is left to the container's init after a second. */
-static void reap_all(void) {
-  int64_t give_up = now_ns() + 1000000000LL;
-  while (now_ns() < give_up) {
-    pid_t r = waitpid(-1, NULL, WNOHANG);
-    if (r < 0 && errno == ECHILD) {
-      return;
-    }
-    if (r <= 0) {
-      usleep(2000);
-    }
-  }
-}
-
 static int64_t millis_left(int64_t deadline) {
   int64_t left = (deadline - now_ns()) / 1000000;
   return left < 0 ? 0 : left + 1;
@@ -162,12 +208,10 @@ int exec_main(const struct exec_request *req) {
       enter_namespaces(ns_fds, 1, &e) < 0) {
     return write_result(req->result_path, xasprintf("error %s\n", e.msg));
   }
-  /* Children the command leaves behind are reparented here, not to the container's init,
-     so that every one of them is reaped below. */
-  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   signal(SIGPIPE, SIG_IGN);
-  int out[2], err[2], report[2];
-  if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
+  int out[2], err[2], report[2], status_pipe[2];
+  if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0 ||
+      pipe2(status_pipe, O_CLOEXEC) < 0) {
     return write_result(req->result_path, xasprintf("error pipe: %s\n", strerror(errno)));
   }
   pid_t pid = fork();
@@ -175,12 +219,18 @@ int exec_main(const struct exec_request *req) {
     return write_result(req->result_path, xasprintf("error fork: %s\n", strerror(errno)));
   }
   if (pid == 0) {
-    child(&plan, ns_fds, req->args, out[1], err[1], report[1]);
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &block, NULL);
+    close(status_pipe[0]);
+    reaper(&plan, ns_fds, req->args, out[1], err[1], report[1], status_pipe[1]);
   }
-  setpgid(pid, pid);
   close(out[1]);
   close(err[1]);
   close(report[1]);
+  close(status_pipe[1]);
   char failure[1024];
   ssize_t n = read(report[0], failure, sizeof failure - 1);
   close(report[0]);
@@ -211,19 +261,30 @@ int exec_main(const struct exec_request *req) {
         copy(&sinks[i]);
       }
     }
-    if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+    int reaper_status;
+    if (!exited && waitpid(pid, &reaper_status, WNOHANG) == pid) {
       exited = 1;
       drain_deadline = now_ns() + (int64_t)DRAIN_AFTER_EXIT_MS * 1000000;
     }
   }
-  /* The command's process group dies with it: whatever it started in the background, or
-     everything when the timeout passed. */
-  kill(-pid, SIGKILL);
-  if (!exited) {
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+  if (timed_out) {
+    kill(pid, SIGTERM); /* the reaper kills the command's process group */
   }
-  reap_all();
+  int64_t reaper_deadline = now_ns() + 3000000000LL;
+  while (!exited && waitpid(pid, NULL, WNOHANG) == 0) {
+    if (now_ns() > reaper_deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, NULL, 0);
+      break;
+    }
+    usleep(2000);
+  }
+  char text[32] = {0};
+  ssize_t got = read(status_pipe[0], text, sizeof text - 1);
+  int done = 0;
+  if (got <= 0 || sscanf(text, "%d %d", &done, &status) != 2 || (!done && !timed_out)) {
+    return write_result(req->result_path, xasprintf("error the exec reaper failed\n"));
+  }
   if (timed_out) {
     return write_result(req->result_path, xasprintf("timed_out 1\nexit_code 137\nsignal 9\n"));
   }

@@ -36,7 +36,33 @@ const char *fd_path(int fd, char *buf, unsigned long size) {
   return buf;
 }
 
+#define MAX_LINK_DEPTH 40
+
+static int make_in_root_depth(int rootfd, const char *path, int as_file, int depth, struct err *e);
+
+/* parent/name is a symlink whose target is missing: create the target, inside the root,
+   as runc's MkdirAll-in-root does; the lookup then follows the link to it. */
+static int make_link_target(int rootfd, int parent, const char *parent_path, const char *name, int as_file,
+                            int depth, struct err *e) {
+  char target[4096];
+  ssize_t n = readlinkat(parent, name, target, sizeof target - 1);
+  if (n < 0) {
+    return fail_errno(e, "%s/%s exists but is not a directory", parent_path, name);
+  }
+  target[n] = '\0';
+  AUTO_FREE char *resolved = target[0] == '/' ? xstrdup(target) : xasprintf("%s/%s", parent_path, target);
+  AUTO_FD fd = make_in_root_depth(rootfd, resolved, as_file, depth + 1, e);
+  return fd < 0 ? -1 : 0;
+}
+
 int make_in_root(int rootfd, const char *path, int as_file, struct err *e) {
+  return make_in_root_depth(rootfd, path, as_file, 0, e);
+}
+
+static int make_in_root_depth(int rootfd, const char *path, int as_file, int depth, struct err *e) {
+  if (depth > MAX_LINK_DEPTH) {
+    return fail(e, "too many levels of symlinks creating %s in container root", path);
+  }
   AUTO_FREE char *copy = xstrdup(path);
   size_t len = strlen(copy);
   /* Walk prefixes: "/a", "/a/b", "/a/b/c". Each missing one is created in its parent, which
@@ -72,16 +98,31 @@ int make_in_root(int rootfd, const char *path, int as_file, struct err *e) {
       if (parent < 0) {
         return fail_errno(e, "resolve parent of %s in container root", copy);
       }
+      int made;
       if (last && as_file) {
-        int created = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (created < 0 && errno != EEXIST) {
-          return fail_errno(e, "create %s in container root", copy);
+        made = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (made >= 0) {
+          close(made);
         }
-        if (created >= 0) {
-          close(created);
+      } else {
+        made = mkdirat(parent, name, 0755);
+      }
+      if (made < 0 && errno != EEXIST) {
+        return fail_errno(e, "create %s in container root", copy);
+      }
+      if (made < 0) {
+        /* EEXIST for a name the lookup did not find: a dangling symlink. */
+        char *slash2 = strrchr(copy, '/');
+        if (slash2) {
+          *slash2 = '\0';
         }
-      } else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST) {
-        return fail_errno(e, "mkdir %s in container root", copy);
+        int rc = make_link_target(rootfd, parent, slash2 && copy[0] ? copy : "", name, as_file, depth, e);
+        if (slash2) {
+          *slash2 = '/';
+        }
+        if (rc < 0) {
+          return -1;
+        }
       }
       fd = open_in_root(rootfd, copy, last ? O_PATH : O_PATH | O_DIRECTORY);
       if (fd < 0) {

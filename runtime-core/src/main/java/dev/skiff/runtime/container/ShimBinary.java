@@ -9,6 +9,11 @@ public final class ShimBinary {
 
   private ShimBinary() {}
 
+  /** The configured path as given, for passing on to another process; empty when unset. */
+  public static String locateQuietly() {
+    return System.getProperty(PROPERTY, System.getenv("SKIFF_SHIM") == null ? "" : System.getenv("SKIFF_SHIM"));
+  }
+
   public static Path locate() throws ContainerException {
     String value = System.getProperty(PROPERTY, System.getenv("SKIFF_SHIM"));
     if (value == null || value.isEmpty()) {

@@ -29,9 +29,19 @@ public final class ShimLauncher {
   }
 
   public ContainerProcess create(Bundle bundle, RuntimeSpec spec) throws ContainerException, IOException {
+    writeBundle(bundle, spec);
+    return launch(bundle);
+  }
+
+  /** Writes config.json and the launch plan, each atomically. */
+  public static void writeBundle(Bundle bundle, RuntimeSpec spec) throws IOException {
     Files.createDirectories(bundle.dir());
     Bundle.writeAtomic(bundle.config(), OciConfigWriter.toJson(spec));
     Bundle.writeAtomic(bundle.plan(), LaunchPlanWriter.toText(spec).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Starts the shim of a written bundle and waits for its report: the process is created, not started. */
+  public ContainerProcess launch(Bundle bundle) throws ContainerException, IOException {
     Process process = new ProcessBuilder(shim.toString(), "create", "--bundle", bundle.dir().toString())
         .redirectErrorStream(true)
         .start();
