@@ -40,6 +40,19 @@ public interface LibC {
   @SaveError
   int open(String path, int flags);
 
+  // The new mount API (glibc 2.36 wrappers): overlay layers one fsconfig call each.
+  @SaveError
+  int fsopen(String fsName, int flags);
+
+  @SaveError
+  int fsconfig(int fd, int cmd, String key, String value, int aux);
+
+  @SaveError
+  int fsmount(int fd, int flags, int attrFlags);
+
+  @SaveError
+  int move_mount(int fromDirFd, String fromPath, int toDirFd, String toPath, int flags);
+
   @SaveError
   int close(int fd);
 
