@@ -12,6 +12,7 @@ import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
+import dev.skiff.server.rpc.sandbox.PodContainers;
 import dev.skiff.server.state.RuntimeSettingsStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,36 +31,11 @@ public final class Daemon {
 
   /** Runs until SIGTERM/SIGINT; returns the process exit code. */
   public static int run(SkiffConfig config) {
-    Path stateDir = Path.of(config.daemon().stateDir());
-    Path runDir = Path.of(config.daemon().runDir());
-    DaemonSocket socket;
-    RuntimeSettingsStore settings;
+    CriServer server;
     try {
-      createPrivateDir(stateDir);
-      createPrivateDir(runDir);
-      socket = DaemonSocket.claim(Path.of(config.daemon().socket()));
-      settings = new RuntimeSettingsStore(stateDir);
-    } catch (DaemonSocket.SocketUnavailableException e) {
+      server = start(config);
+    } catch (StartupException e) {
       System.err.println("skiffd: " + e.getMessage());
-      return 1;
-    } catch (IOException e) {
-      System.err.println("skiffd: cannot prepare state: " + e.getMessage());
-      return 1;
-    }
-
-    String configJson = toJson(config);
-    StatusRpc status = new StatusRpc(
-        Condition::ok,
-        () -> new Condition(false, "NetworkNotBuilt", "skiff's pod network is not built in this version"),
-        () -> Map.of("config", configJson));
-    RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
-        new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings));
-    CriServer server = new CriServer(socket, List.of(runtime, new ImageServiceAdapter()));
-    try {
-      server.start();
-    } catch (IOException e) {
-      socket.close();
-      System.err.println("skiffd: cannot listen on " + socket.path() + ": " + e.getMessage());
       return 1;
     }
     // Running containers are never touched on the way out: their shims outlive skiffd.
@@ -67,14 +43,65 @@ public final class Daemon {
       LOG.info("Stopping skiffd; containers keep running");
       server.close();
     }, "skiffd-shutdown"));
-    server.ready();
-    LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());
     try {
       server.awaitTermination();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** Prepares state, recovers and starts serving; the caller owns the returned server. */
+  public static CriServer start(SkiffConfig config) throws StartupException {
+    Path stateDir = Path.of(config.daemon().stateDir());
+    Path runDir = Path.of(config.daemon().runDir());
+    DaemonSocket socket;
+    RuntimeSettingsStore settings;
+    PodSandboxes pods;
+    try {
+      createPrivateDir(stateDir);
+      createPrivateDir(runDir);
+      socket = DaemonSocket.claim(Path.of(config.daemon().socket()));
+      settings = new RuntimeSettingsStore(stateDir);
+      pods = PodSandboxes.create(config, settings, PodContainers.NONE);
+    } catch (DaemonSocket.SocketUnavailableException e) {
+      throw new StartupException(e.getMessage());
+    } catch (IOException e) {
+      throw new StartupException("cannot prepare state: " + e.getMessage());
+    }
+
+    String configJson = toJson(config);
+    StatusRpc status = new StatusRpc(
+        Condition::ok,
+        pods::networkCondition,
+        () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
+    RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
+        new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings), pods.rpcs());
+    // Recovery runs before the socket listens: the shutdown hook that removes the socket is
+    // only installed once start() returns, so a client must not see skiffd before then.
+    try {
+      pods.recover();
+    } catch (Exception e) {
+      socket.close();
+      throw new StartupException("cannot recover pod sandboxes: " + e);
+    }
+    CriServer server = new CriServer(socket, List.of(runtime, new ImageServiceAdapter()));
+    try {
+      server.start();
+    } catch (IOException e) {
+      socket.close();
+      throw new StartupException("cannot listen on " + socket.path() + ": " + e.getMessage());
+    }
+    server.ready();
+    LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());
+    return server;
+  }
+
+  /** skiffd cannot start; the message is the one line it prints before exiting. */
+  public static final class StartupException extends Exception {
+    public StartupException(String message) {
+      super(message);
+    }
   }
 
   private static void createPrivateDir(Path dir) throws IOException {

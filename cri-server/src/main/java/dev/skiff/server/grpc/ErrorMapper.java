@@ -23,6 +23,10 @@ public final class ErrorMapper {
     if (error instanceof CriError cri) {
       return codeOf(cri.kind()).withDescription(cri.getMessage()).withCause(cri).asRuntimeException();
     }
+    Status runtimeStatus = RuntimeErrors.statusOf(error);
+    if (runtimeStatus != null) {
+      return runtimeStatus.withCause(error).asRuntimeException();
+    }
     if (error instanceof InterruptedException) {
       Thread.currentThread().interrupt();
       return Status.CANCELLED.withDescription(method + " was interrupted").asRuntimeException();
@@ -37,9 +41,9 @@ public final class ErrorMapper {
       case NOT_FOUND -> Status.NOT_FOUND;
       case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
       case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+      case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
       case UNAVAILABLE -> Status.UNAVAILABLE;
       case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
-      case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
       case INTERNAL -> Status.INTERNAL;
     };
   }

@@ -5,7 +5,7 @@ package dev.skiff.server.rpc;
  * into a gRPC code at the edge. Messages name the object at fault.
  */
 public final class CriError extends RuntimeException {
-  public enum Kind { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL }
+  public enum Kind { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL }
 
   private final Kind kind;
 
@@ -32,10 +32,6 @@ public final class CriError extends RuntimeException {
 
   public static CriError precondition(String message) {
     return new CriError(Kind.FAILED_PRECONDITION, message, null);
-  }
-
-  public static CriError resourceExhausted(String message) {
-    return new CriError(Kind.RESOURCE_EXHAUSTED, message, null);
   }
 
   public static CriError internal(String message, Throwable cause) {

@@ -27,28 +27,25 @@ public final class Namespaces {
     }
   }
 
+  /** Joins the namespace pinned or exposed at {@code path} (a /proc/.../ns/* file or a bind mount of one). */
+  public static void join(String path, int nstype) throws KernelException {
+    int fd = FileDescriptors.openReadOnly(path);
+    try {
+      setns(fd, nstype, path);
+    } finally {
+      FileDescriptors.closeQuietly(fd);
+    }
+  }
+
+  /** The process id, for /proc/PID/task/TID paths (thread-self is per-thread but PID is not). */
+  public static int processId() {
+    return LibC.INSTANCE.getpid();
+  }
+
   public static void sethostname(String name) throws KernelException {
     byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (LibC.INSTANCE.sethostname(name, bytes.length) != 0) {
       throw new KernelException("sethostname", name, LibC.errno());
-    }
-  }
-
-  /**
-   * Moves the calling thread into the network namespace pinned or owned at {@code path}
-   * ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}). The thread stays there: use a thread
-   * that exits afterwards, never a pooled one.
-   */
-  public static void enterNetwork(java.nio.file.Path path) throws KernelException {
-    final int oRdonlyCloexec = 0x80000;
-    int fd = LibC.INSTANCE.open(path.toString(), oRdonlyCloexec);
-    if (fd < 0) {
-      throw new KernelException("open", path.toString(), LibC.errno());
-    }
-    try {
-      setns(fd, CLONE_NEWNET, path.toString());
-    } finally {
-      LibC.INSTANCE.close(fd);
     }
   }
 

@@ -52,7 +52,8 @@ public final class PodPortForwarder {
 
   private void connectInNamespace(int port, CompletableFuture<SocketChannel> result) {
     try {
-      Namespaces.enterNetwork(netns);
+      // This thread stays in the pod's namespace; it ends right after this connect.
+      Namespaces.join(netns.toString(), Namespaces.CLONE_NEWNET);
     } catch (IOException e) {
       result.completeExceptionally(e);
       return;

@@ -34,7 +34,7 @@ final class StreamingRequests {
     try {
       return urls.urlFor(request);
     } catch (StreamTokens.TooManyStreamsException e) {
-      throw CriError.resourceExhausted(e.getMessage());
+      throw new CriError(CriError.Kind.RESOURCE_EXHAUSTED, e.getMessage(), e);
     }
   }
 }
