@@ -145,8 +145,18 @@ final class WebSocketTestClient implements AutoCloseable {
       this.handshaker = handshaker;
     }
 
+    // Bytes of the first frames can arrive in the same read as the 101, before it is processed;
+    // they are held and replayed from the pipeline's head once the WebSocket decoder is in.
+    private final java.util.List<Object> early = new java.util.ArrayList<>();
+    private boolean responseSeen;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (responseSeen || !(msg instanceof FullHttpResponse)) {
+        early.add(msg);
+        return;
+      }
+      responseSeen = true;
       FullHttpResponse response = (FullHttpResponse) msg;
       requestSent.thenAccept(sent -> sent.addListener(f -> process(ctx, response)));
     }
@@ -161,8 +171,11 @@ final class WebSocketTestClient implements AutoCloseable {
         subprotocol = handshaker.actualSubprotocol() == null ? "" : handshaker.actualSubprotocol();
         ctx.pipeline().addAfter(ctx.name(), "aggregator", new WebSocketFrameAggregator(64 << 20));
         ctx.pipeline().addAfter("aggregator", "frames", new Frames());
-        ctx.pipeline().remove(this);
+        io.netty.channel.ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove(this);
         handshake.complete(subprotocol);
+        early.forEach(pipeline::fireChannelRead);
+        early.clear();
       } catch (RuntimeException e) {
         handshake.completeExceptionally(e);
       } finally {
