@@ -2,11 +2,18 @@ package dev.skiff.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.skiff.image.ImageStore;
+import dev.skiff.image.SnapshotUsers;
 import dev.skiff.server.config.SkiffConfig;
 import dev.skiff.server.grpc.CriServer;
 import dev.skiff.server.grpc.DaemonSocket;
 import dev.skiff.server.grpc.ImageServiceAdapter;
 import dev.skiff.server.grpc.RuntimeServiceAdapter;
+import dev.skiff.server.rpc.image.ImageFsInfoRpc;
+import dev.skiff.server.rpc.image.ImageStatusRpc;
+import dev.skiff.server.rpc.image.ListImagesRpc;
+import dev.skiff.server.rpc.image.PullImageRpc;
+import dev.skiff.server.rpc.image.RemoveImageRpc;
 import dev.skiff.server.rpc.runtime.Condition;
 import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.StatusRpc;
@@ -34,11 +41,13 @@ public final class Daemon {
     Path runDir = Path.of(config.daemon().runDir());
     DaemonSocket socket;
     RuntimeSettingsStore settings;
+    ImageStore images;
     try {
       createPrivateDir(stateDir);
       createPrivateDir(runDir);
       socket = DaemonSocket.claim(Path.of(config.daemon().socket()));
       settings = new RuntimeSettingsStore(stateDir);
+      images = ImageStore.open(ImageStoreSettingsFactory.from(config, stateDir), SnapshotUsers.NONE);
     } catch (DaemonSocket.SocketUnavailableException e) {
       System.err.println("skiffd: " + e.getMessage());
       return 1;
@@ -54,7 +63,10 @@ public final class Daemon {
         () -> Map.of("config", configJson));
     RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
         new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings));
-    CriServer server = new CriServer(socket, List.of(runtime, new ImageServiceAdapter()));
+    ImageServiceAdapter imageService = new ImageServiceAdapter(
+        new PullImageRpc(images, ImageServiceAdapter::callTimeLeft), new ImageStatusRpc(images),
+        new ListImagesRpc(images), new RemoveImageRpc(images), new ImageFsInfoRpc(images));
+    CriServer server = new CriServer(socket, List.of(runtime, imageService));
     try {
       server.start();
     } catch (IOException e) {
@@ -66,6 +78,7 @@ public final class Daemon {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Stopping skiffd; containers keep running");
       server.close();
+      images.close();
     }, "skiffd-shutdown"));
     server.ready();
     LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());
