@@ -37,6 +37,28 @@ public final class Daemon {
 
   /** Runs until SIGTERM/SIGINT; returns the process exit code. */
   public static int run(SkiffConfig config) {
+    CriServer server;
+    try {
+      server = start(config);
+    } catch (StartupException e) {
+      System.err.println("skiffd: " + e.getMessage());
+      return 1;
+    }
+    // Running containers are never touched on the way out: their shims outlive skiffd.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Stopping skiffd; containers keep running");
+      server.close();
+    }, "skiffd-shutdown"));
+    try {
+      server.awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** Prepares state, recovers and starts serving; the caller owns the returned server. */
+  public static CriServer start(SkiffConfig config) throws StartupException {
     Path stateDir = Path.of(config.daemon().stateDir());
     Path runDir = Path.of(config.daemon().runDir());
     DaemonSocket socket;
@@ -49,11 +71,9 @@ public final class Daemon {
       settings = new RuntimeSettingsStore(stateDir);
       images = ImageStore.open(ImageStoreSettingsFactory.from(config, stateDir), SnapshotUsers.NONE);
     } catch (DaemonSocket.SocketUnavailableException e) {
-      System.err.println("skiffd: " + e.getMessage());
-      return 1;
+      throw new StartupException(e.getMessage());
     } catch (IOException e) {
-      System.err.println("skiffd: cannot prepare state: " + e.getMessage());
-      return 1;
+      throw new StartupException("cannot prepare state: " + e.getMessage());
     }
 
     String configJson = toJson(config);
@@ -71,23 +91,18 @@ public final class Daemon {
       server.start();
     } catch (IOException e) {
       socket.close();
-      System.err.println("skiffd: cannot listen on " + socket.path() + ": " + e.getMessage());
-      return 1;
+      throw new StartupException("cannot listen on " + socket.path() + ": " + e.getMessage());
     }
-    // Running containers are never touched on the way out: their shims outlive skiffd.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("Stopping skiffd; containers keep running");
-      server.close();
-      images.close();
-    }, "skiffd-shutdown"));
     server.ready();
     LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());
-    try {
-      server.awaitTermination();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    return server;
+  }
+
+  /** skiffd cannot start; the message is the one line it prints before exiting. */
+  public static final class StartupException extends Exception {
+    public StartupException(String message) {
+      super(message);
     }
-    return 0;
   }
 
   private static void createPrivateDir(Path dir) throws IOException {

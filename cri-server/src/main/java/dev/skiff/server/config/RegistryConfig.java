@@ -8,9 +8,13 @@ import java.util.List;
  * (scheme://host[:port]), and nothing falls back to HOST itself when mirrors are set,
  * as containerd's hosts.toml with a server entry behaves.
  */
-public record RegistryConfig(List<String> mirrors, boolean plainHttp, boolean skipVerify, String caFile) {
+public record RegistryConfig(List<String> mirrors, Boolean plainHttp, Boolean skipVerify, String caFile) {
+  // Every key of a registry table is optional; absent ones take these values.
   public RegistryConfig {
     mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
+    plainHttp = plainHttp != null && plainHttp;
+    skipVerify = skipVerify != null && skipVerify;
+    caFile = caFile == null ? "" : caFile;
   }
 
   void validate(String key) {

@@ -44,7 +44,12 @@ public final class DaemonSocket implements AutoCloseable {
       throw new SocketUnavailableException("cannot open lock file " + lockPath + ": " + e.getMessage());
     }
     try {
-      FileLock lock = channel.tryLock();
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+        lock = null;
+      }
       if (lock == null) {
         channel.close();
         throw new SocketUnavailableException("another skiffd is running on " + path);
