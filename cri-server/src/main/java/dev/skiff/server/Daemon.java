@@ -19,6 +19,7 @@ import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
+import dev.skiff.server.rpc.sandbox.PodContainers;
 import dev.skiff.server.state.RuntimeSettingsStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,12 +65,14 @@ public final class Daemon {
     DaemonSocket socket;
     RuntimeSettingsStore settings;
     ImageStore images;
+    PodSandboxes pods;
     try {
       createPrivateDir(stateDir);
       createPrivateDir(runDir);
       socket = DaemonSocket.claim(Path.of(config.daemon().socket()));
       settings = new RuntimeSettingsStore(stateDir);
       images = ImageStore.open(ImageStoreSettingsFactory.from(config, stateDir), SnapshotUsers.NONE);
+      pods = PodSandboxes.create(config, settings, PodContainers.NONE);
     } catch (DaemonSocket.SocketUnavailableException e) {
       throw new StartupException(e.getMessage());
     } catch (IOException e) {
@@ -79,10 +82,18 @@ public final class Daemon {
     String configJson = toJson(config);
     StatusRpc status = new StatusRpc(
         Condition::ok,
-        () -> new Condition(false, "NetworkNotBuilt", "skiff's pod network is not built in this version"),
-        () -> Map.of("config", configJson));
+        pods::networkCondition,
+        () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
     RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
-        new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings));
+        new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings), pods.rpcs());
+    // Recovery runs before the socket listens: the shutdown hook that removes the socket is
+    // only installed once start() returns, so a client must not see skiffd before then.
+    try {
+      pods.recover();
+    } catch (Exception e) {
+      socket.close();
+      throw new StartupException("cannot recover pod sandboxes: " + e);
+    }
     ImageServiceAdapter imageService = new ImageServiceAdapter(
         new PullImageRpc(images, ImageServiceAdapter::callTimeLeft), new ImageStatusRpc(images),
         new ListImagesRpc(images), new RemoveImageRpc(images), new ImageFsInfoRpc(images));

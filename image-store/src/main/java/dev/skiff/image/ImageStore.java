@@ -115,12 +115,14 @@ public final class ImageStore implements AutoCloseable {
         Image image = load(record);
         LOG.info("Pulled image {} as {} ({} MB) in {} ms", ref, record.id(), String.format("%.1f", record.size() / 1e6),
             (System.nanoTime() - started) / 1_000_000);
+        // Leave the map before completing: a caller that sees the result and pulls again
+        // must start a new pull, not join this finished one.
+        pullsInFlight.remove(key, mine);
         mine.complete(image);
       } catch (Throwable e) {
         LOG.warn("Pull of image {} failed: {}", ref, e.getMessage());
-        mine.completeExceptionally(e);
-      } finally {
         pullsInFlight.remove(key, mine);
+        mine.completeExceptionally(e);
       }
     });
     return mine;

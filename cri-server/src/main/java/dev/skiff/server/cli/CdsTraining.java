@@ -3,6 +3,7 @@ package dev.skiff.server.cli;
 import dev.skiff.cri.v1.RuntimeServiceGrpc;
 import dev.skiff.cri.v1.StatusRequest;
 import dev.skiff.cri.v1.VersionRequest;
+import dev.skiff.runtime.cgroup.CgroupDrivers;
 import dev.skiff.server.Daemon;
 import dev.skiff.server.config.ConfigLoader;
 import dev.skiff.server.config.SkiffConfig;
@@ -28,12 +29,14 @@ public final class CdsTraining {
 
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("skiffd-cds-");
+    SkiffConfig config = ConfigLoader.load(null, false, Map.of(
+        "daemon.socket", dir.resolve("skiff.sock").toString(),
+        "daemon.state_dir", dir.resolve("state").toString(),
+        "daemon.run_dir", dir.resolve("run").toString(),
+        "daemon.log_level", "warn",
+        // Below the build's own cgroup, and removed afterwards: the build must leave no cgroup.
+        "cgroup.root", "skiffd-cds-" + ProcessHandle.current().pid()));
     try {
-      SkiffConfig config = ConfigLoader.load(null, false, Map.of(
-          "daemon.socket", dir.resolve("skiff.sock").toString(),
-          "daemon.state_dir", dir.resolve("state").toString(),
-          "daemon.run_dir", dir.resolve("run").toString(),
-          "daemon.log_level", "warn"));
       CriServer server = Daemon.start(config);
       EpollEventLoopGroup group = new EpollEventLoopGroup(1);
       ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(config.daemon().socket()))
@@ -45,6 +48,9 @@ public final class CdsTraining {
       group.shutdownGracefully();
       server.close();
     } finally {
+      for (Path cgroup : CgroupDrivers.detect(config.cgroup().root()).directories("")) {
+        Files.deleteIfExists(cgroup);
+      }
       try (Stream<Path> walk = Files.walk(dir)) {
         walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }

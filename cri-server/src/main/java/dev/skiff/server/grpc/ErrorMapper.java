@@ -27,6 +27,10 @@ public final class ErrorMapper {
     if (error instanceof ImageStoreException image) {
       return codeOf(image.kind()).withDescription(image.getMessage()).withCause(image).asRuntimeException();
     }
+    Status runtimeStatus = RuntimeErrors.statusOf(error);
+    if (runtimeStatus != null) {
+      return runtimeStatus.withCause(error).asRuntimeException();
+    }
     if (error instanceof InterruptedException) {
       Thread.currentThread().interrupt();
       return Status.CANCELLED.withDescription(method + " was interrupted").asRuntimeException();
@@ -53,6 +57,7 @@ public final class ErrorMapper {
       case NOT_FOUND -> Status.NOT_FOUND;
       case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
       case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+      case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
       case UNAVAILABLE -> Status.UNAVAILABLE;
       case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
       case INTERNAL -> Status.INTERNAL;

@@ -5,7 +5,7 @@ package dev.skiff.server.rpc;
  * into a gRPC code at the edge. Messages name the object at fault.
  */
 public final class CriError extends RuntimeException {
-  public enum Kind { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL }
+  public enum Kind { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL }
 
   private final Kind kind;
 

@@ -225,11 +225,12 @@ public final class ImagePuller {
           slots.release();
         }
         progress.layersDone.incrementAndGet();
+        // Out of the map before completing, so a retry after a failure fetches afresh.
+        layersInFlight.remove(chainId, mine);
         mine.complete(null);
       } catch (Throwable e) {
-        mine.completeExceptionally(e);
-      } finally {
         layersInFlight.remove(chainId, mine);
+        mine.completeExceptionally(e);
       }
     });
     return mine;

@@ -32,6 +32,30 @@ public interface LibC {
 
   int gettid();
 
+  /** Returns 0 when no interface has that name in the calling thread's network namespace. */
+  int if_nametoindex(String name);
+
+  int getpid();
+
+  @SaveError
+  int open(String path, int flags);
+
+  // The new mount API (glibc 2.36 wrappers): overlay layers one fsconfig call each.
+  @SaveError
+  int fsopen(String fsName, int flags);
+
+  @SaveError
+  int fsconfig(int fd, int cmd, String key, String value, int aux);
+
+  @SaveError
+  int fsmount(int fd, int flags, int attrFlags);
+
+  @SaveError
+  int move_mount(int fromDirFd, String fromPath, int toDirFd, String toPath, int flags);
+
+  @SaveError
+  int close(int fd);
+
   static int errno() {
     return RUNTIME.getLastError();
   }

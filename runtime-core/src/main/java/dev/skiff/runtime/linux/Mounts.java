@@ -29,6 +29,10 @@ public final class Mounts {
     mount(source, target, null, MS_BIND, null);
   }
 
+  public static void tmpfs(String target, long flags, String options) throws KernelException {
+    mount("tmpfs", target, "tmpfs", flags, options);
+  }
+
   /** Unmounts target; returns false when nothing was mounted there. */
   public static boolean unmount(String target, int flags) throws KernelException {
     if (LibC.INSTANCE.umount2(target, flags) != 0) {

@@ -27,6 +27,21 @@ public final class Namespaces {
     }
   }
 
+  /** Joins the namespace pinned or exposed at {@code path} (a /proc/.../ns/* file or a bind mount of one). */
+  public static void join(String path, int nstype) throws KernelException {
+    int fd = FileDescriptors.openReadOnly(path);
+    try {
+      setns(fd, nstype, path);
+    } finally {
+      FileDescriptors.closeQuietly(fd);
+    }
+  }
+
+  /** The process id, for /proc/PID/task/TID paths (thread-self is per-thread but PID is not). */
+  public static int processId() {
+    return LibC.INSTANCE.getpid();
+  }
+
   public static void sethostname(String name) throws KernelException {
     byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (LibC.INSTANCE.sethostname(name, bytes.length) != 0) {

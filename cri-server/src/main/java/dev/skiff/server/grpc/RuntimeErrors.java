@@ -1,0 +1,45 @@
+package dev.skiff.server.grpc;
+
+import dev.skiff.runtime.cgroup.CgroupException;
+import dev.skiff.runtime.network.NetworkException;
+import dev.skiff.runtime.pod.PodSetupException;
+import io.grpc.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** runtime-core's typed exceptions as gRPC codes (used by {@link ErrorMapper} only). */
+final class RuntimeErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(RuntimeErrors.class);
+
+  private RuntimeErrors() {}
+
+  /** The status for a runtime-core exception, or null when error is not one. */
+  static Status statusOf(Throwable error) {
+    if (error instanceof PodSetupException pod) {
+      Status status = switch (pod.reason()) {
+        case INVALID -> Status.INVALID_ARGUMENT;
+        case CONFLICT -> Status.FAILED_PRECONDITION;
+        case EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
+      };
+      return status.withDescription(pod.getMessage());
+    }
+    if (error instanceof NetworkException network) {
+      Status status = switch (network.kind()) {
+        case INVALID -> Status.INVALID_ARGUMENT;
+        case CONFLICT -> Status.FAILED_PRECONDITION;
+        case EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
+        case FAILED -> internal(network);
+      };
+      return status.withDescription(network.getMessage());
+    }
+    if (error instanceof CgroupException cgroup) {
+      return (cgroup.invalidRequest() ? Status.INVALID_ARGUMENT : internal(cgroup)).withDescription(cgroup.getMessage());
+    }
+    return null;
+  }
+
+  private static Status internal(Exception error) {
+    LOG.error("Runtime failure: {}", error.getMessage());
+    return Status.INTERNAL;
+  }
+}

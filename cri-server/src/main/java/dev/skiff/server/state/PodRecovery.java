@@ -1,0 +1,91 @@
+package dev.skiff.server.state;
+
+import dev.skiff.runtime.network.PodNetwork;
+import dev.skiff.runtime.network.Subnet;
+import dev.skiff.runtime.pod.PinnedNamespaces;
+import dev.skiff.runtime.pod.PodRuntime;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recovery of pods at start, before skiffd answers any call. Assumptions:
+ * <ul>
+ *   <li>Records on disk are the truth about which pods exist; the run directory and the
+ *       network (bridge, veths, nftables) may be older, newer or gone (after a reboot).</li>
+ *   <li>A READY pod whose pinned network namespace is no longer mounted lost its kernel side
+ *       (reboot): it becomes NOTREADY, and kubelet will remove it.</li>
+ *   <li>The nftables table is rebuilt from scratch at start, so READY pods' host ports are
+ *       re-added here; IP reservations not held by a READY pod are released.</li>
+ * </ul>
+ * One bad record never stops recovery: it is logged and the pod is left as recorded.
+ */
+public final class PodRecovery {
+  private static final Logger LOG = LoggerFactory.getLogger(PodRecovery.class);
+
+  private PodRecovery() {}
+
+  public static void run(PodStore pods, PodRuntime runtime, Subnet current) throws Exception {
+    List<PodRecord> records = pods.load();
+    PodNetwork network = runtime.network();
+    List<PodRecord> ready = new ArrayList<>();
+    for (PodRecord record : records) {
+      try {
+        if (record.state() != PodState.READY) {
+          continue;
+        }
+        String netns = record.sandbox().netns();
+        if (netns != null && !PinnedNamespaces.isPinned(Path.of(netns))) {
+          LOG.warn("Pod sandbox {} lost its network namespace {}; marking it NOT_READY", shortId(record), netns);
+          var stopped = runtime.stop(record.sandbox());
+          pods.update(record.id(), old -> old.withState(PodState.NOTREADY, stopped));
+          continue;
+        }
+        ready.add(record);
+      } catch (Exception e) {
+        LOG.error("Cannot recover pod sandbox {}: {}", shortId(record), e.toString());
+      }
+    }
+
+    Set<Subnet> known = new LinkedHashSet<>();
+    Map<String, String> liveAddresses = new HashMap<>();
+    for (PodRecord record : ready) {
+      String ip = record.sandbox().ip();
+      if (ip != null) {
+        known.add(Subnet.parse(ip));
+        liveAddresses.put(record.sandbox().address(), record.id());
+      }
+    }
+    try {
+      network.start(current, known);
+    } catch (Exception e) {
+      LOG.error("Pod network is not ready: {}", e.getMessage());
+    }
+    int released = network.reconcile(liveAddresses);
+    if (released > 0) {
+      LOG.info("Released {} IP reservations held by no live pod", released);
+    }
+    if (network.ready()) {
+      for (PodRecord record : ready) {
+        if (record.sandbox().ip() != null && !record.sandbox().portMappings().isEmpty()) {
+          try {
+            network.restorePorts(record.sandbox().ip(), record.sandbox().portMappings());
+          } catch (Exception e) {
+            LOG.error("Cannot restore host ports of pod sandbox {}: {}", shortId(record), e.getMessage());
+          }
+        }
+      }
+    }
+    LOG.info("Recovered {} pod sandboxes ({} ready)", records.size(), ready.size());
+  }
+
+  private static String shortId(PodRecord record) {
+    return record.id().length() > 12 ? record.id().substring(0, 12) : record.id();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.skiff.server.it;
+
+import dev.skiff.cri.v1.LinuxPodSandboxConfig;
+import dev.skiff.cri.v1.PodSandboxConfig;
+import dev.skiff.cri.v1.PodSandboxMetadata;
+import dev.skiff.cri.v1.RemovePodSandboxRequest;
+import dev.skiff.cri.v1.RunPodSandboxRequest;
+import dev.skiff.cri.v1.StopPodSandboxRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Benchmark command (not a test): RunPodSandbox, StopPodSandbox and RemovePodSandbox N times
+ * over direct gRPC against the real skiffd in a private netns, printing median and p90 per
+ * step. crictl is not used: its own start-up (about 70 ms) would hide the runtime's time.
+ * Run with bin/bench-pods [N] after mvn verify (it needs the test classes).
+ */
+public final class PodSandboxBenchmark {
+  private PodSandboxBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+    int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    List<Long> run = new ArrayList<>();
+    List<Long> stop = new ArrayList<>();
+    List<Long> remove = new ArrayList<>();
+    try (SkiffdProcess skiffd = SkiffdProcess.start("");
+        CriClient client = new CriClient(skiffd.socket())) {
+      for (int i = 0; i < warmup + runs; i++) {
+        PodSandboxConfig config = PodSandboxConfig.newBuilder()
+            .setMetadata(PodSandboxMetadata.newBuilder().setName("bench-" + i).setNamespace("bench").setUid("u" + i))
+            .setHostname("bench-" + i)
+            .setLinux(LinuxPodSandboxConfig.getDefaultInstance())
+            .build();
+        long t0 = System.nanoTime();
+        String id = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
+            .getPodSandboxId();
+        long t1 = System.nanoTime();
+        client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        long t2 = System.nanoTime();
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        long t3 = System.nanoTime();
+        if (i >= warmup) {
+          run.add(t1 - t0);
+          stop.add(t2 - t1);
+          remove.add(t3 - t2);
+        }
+      }
+    }
+    System.out.printf("pod sandbox lifecycle, %d runs after %d warm-up (ms)%n", runs, warmup);
+    System.out.printf("%-18s %8s %8s%n", "step", "median", "p90");
+    print("RunPodSandbox", run);
+    print("StopPodSandbox", stop);
+    print("RemovePodSandbox", remove);
+  }
+
+  private static void print(String step, List<Long> nanos) {
+    List<Long> sorted = new ArrayList<>(nanos);
+    Collections.sort(sorted);
+    System.out.printf("%-18s %8.2f %8.2f%n", step, percentile(sorted, 0.5) / 1e6, percentile(sorted, 0.9) / 1e6);
+  }
+
+  private static long percentile(List<Long> sorted, double q) {
+    return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
+  }
+}

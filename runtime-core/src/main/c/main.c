@@ -1,0 +1,71 @@
+/*
+ * skiff-shim: the per-container process of skiff (see monitor.h, exec.h, logpipe.h).
+ *   skiff-shim create --bundle DIR
+ *   skiff-shim exec --bundle DIR --pid PID [--pid-start TICKS] [--timeout-ms MS] --result FILE -- CMD...
+ *   skiff-shim log-pipe --log FILE [--stream stdout|stderr] [--max-line BYTES]
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "logpipe.h"
+#include "monitor.h"
+
+static int usage(void) {
+  fputs("usage: skiff-shim create --bundle DIR\n"
+        "       skiff-shim exec --bundle DIR --pid PID [--pid-start TICKS] [--timeout-ms MS] --result FILE -- CMD...\n"
+        "       skiff-shim log-pipe --log FILE [--stream NAME] [--max-line BYTES]\n",
+        stderr);
+  return 2;
+}
+
+/* The value after flag, or NULL; *end is set past "--" when present. */
+static const char *flag(int argc, char **argv, const char *name) {
+  for (int i = 2; i + 1 < argc && strcmp(argv[i], "--") != 0; i++) {
+    if (strcmp(argv[i], name) == 0) {
+      return argv[i + 1];
+    }
+  }
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    return usage();
+  }
+  const char *bundle = flag(argc, argv, "--bundle");
+  if (strcmp(argv[1], "create") == 0) {
+    return bundle ? create_main(bundle) : usage();
+  }
+  if (strcmp(argv[1], "exec") == 0) {
+    int dashes = 0;
+    while (dashes < argc && strcmp(argv[dashes], "--") != 0) {
+      dashes++;
+    }
+    const char *pid = flag(argc, argv, "--pid");
+    const char *start = flag(argc, argv, "--pid-start");
+    const char *timeout = flag(argc, argv, "--timeout-ms");
+    const char *result = flag(argc, argv, "--result");
+    if (!bundle || !pid || !result || dashes + 1 >= argc) {
+      return usage();
+    }
+    struct exec_request req = {
+        .bundle = bundle,
+        .pid = (pid_t)atoi(pid),
+        .pid_start = start ? strtoull(start, NULL, 10) : 0,
+        .timeout_ms = timeout ? atol(timeout) : 0,
+        .result_path = result,
+        .args = argv + dashes + 1,
+    };
+    return exec_main(&req);
+  }
+  if (strcmp(argv[1], "log-pipe") == 0) {
+    const char *log = flag(argc, argv, "--log");
+    const char *stream = flag(argc, argv, "--stream");
+    const char *max = flag(argc, argv, "--max-line");
+    return log ? log_pipe_main(log, stream ? stream : "stdout", max ? (size_t)atol(max) : 0) : usage();
+  }
+  return usage();
+}

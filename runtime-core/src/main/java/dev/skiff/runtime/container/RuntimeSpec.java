@@ -1,0 +1,41 @@
+package dev.skiff.runtime.container;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A container fully decided: the content of its OCI config.json and of the shim's launch
+ * plan. Built by {@link RuntimeSpecBuilder}; written by {@link OciConfigWriter} and
+ * {@link LaunchPlanWriter}, so both files always say the same thing.
+ *
+ * @param capabilities bounding, effective and permitted set (inheritable stays empty, as in
+ *     containerd since CVE-2022-24769)
+ * @param extraDevices devices from the CRI config, listed in config.json; the defaults
+ *     ({@link DeviceNode#DEFAULTS}) are implied there, as for runc, and explicit in the plan
+ */
+public record RuntimeSpec(
+    List<String> args,
+    List<String> env,
+    String cwd,
+    UserIds user,
+    Set<String> capabilities,
+    Set<String> ambientCapabilities,
+    boolean noNewPrivs,
+    List<Rlimit> rlimits,
+    Integer oomScoreAdj,
+    boolean terminal,
+    Path rootfs,
+    boolean readonlyRootfs,
+    String hostname,
+    List<OciMount> mounts,
+    List<DeviceNode> extraDevices,
+    NamespacePaths namespaces,
+    List<String> maskedPaths,
+    List<String> readonlyPaths,
+    Map<String, String> sysctls,
+    List<Path> cgroupDirs,
+    Path oomCounter,
+    Path logPath,
+    String rootPropagation) {}
