@@ -15,7 +15,7 @@
 set -euo pipefail
 
 CRI_TOOLS_VERSION=v1.36.0   # keep equal to the require line in critest/tools/go.mod
-APT_PACKAGES="iproute2 nftables busybox-static docker-registry skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl"
+APT_PACKAGES="iproute2 nftables busybox-static docker-registry skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl apache2-utils openssl"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -39,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get "${APT_OPTS[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null ||
     die "cannot install Debian packages: ${missing[*]}"
 fi
-for t in ip nft busybox docker-registry skopeo jq nsenter unshare xmllint python3 gcc curl; do
+for t in ip nft busybox docker-registry skopeo jq nsenter unshare xmllint python3 gcc curl htpasswd openssl; do
   command -v "$t" >/dev/null || die "tool '$t' is still missing after apt-get install"
 done
 
