@@ -2,11 +2,18 @@ package dev.skiff.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.skiff.image.ImageStore;
+import dev.skiff.image.SnapshotUsers;
 import dev.skiff.server.config.SkiffConfig;
 import dev.skiff.server.grpc.CriServer;
 import dev.skiff.server.grpc.DaemonSocket;
 import dev.skiff.server.grpc.ImageServiceAdapter;
 import dev.skiff.server.grpc.RuntimeServiceAdapter;
+import dev.skiff.server.rpc.image.ImageFsInfoRpc;
+import dev.skiff.server.rpc.image.ImageStatusRpc;
+import dev.skiff.server.rpc.image.ListImagesRpc;
+import dev.skiff.server.rpc.image.PullImageRpc;
+import dev.skiff.server.rpc.image.RemoveImageRpc;
 import dev.skiff.server.rpc.runtime.Condition;
 import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.StatusRpc;
@@ -58,12 +65,14 @@ public final class Daemon {
     DaemonSocket socket;
     RuntimeSettingsStore settings;
     PodSandboxes pods;
+    ImageStore images;
     try {
       createPrivateDir(stateDir);
       createPrivateDir(runDir);
       socket = DaemonSocket.claim(Path.of(config.daemon().socket()));
       settings = new RuntimeSettingsStore(stateDir);
       pods = PodSandboxes.create(config, settings, PodContainers.NONE);
+      images = ImageStore.open(ImageStoreSettingsFactory.from(config, stateDir), SnapshotUsers.NONE);
     } catch (DaemonSocket.SocketUnavailableException e) {
       throw new StartupException(e.getMessage());
     } catch (IOException e) {
@@ -85,7 +94,10 @@ public final class Daemon {
       socket.close();
       throw new StartupException("cannot recover pod sandboxes: " + e);
     }
-    CriServer server = new CriServer(socket, List.of(runtime, new ImageServiceAdapter()));
+    ImageServiceAdapter imageService = new ImageServiceAdapter(
+        new PullImageRpc(images, ImageServiceAdapter::callTimeLeft), new ImageStatusRpc(images),
+        new ListImagesRpc(images), new RemoveImageRpc(images), new ImageFsInfoRpc(images));
+    CriServer server = new CriServer(socket, List.of(runtime, imageService));
     try {
       server.start();
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.skiff.server.grpc;
 
+import dev.skiff.image.ImageStoreException;
 import dev.skiff.server.rpc.CriError;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -27,12 +28,27 @@ public final class ErrorMapper {
     if (runtimeStatus != null) {
       return runtimeStatus.withCause(error).asRuntimeException();
     }
+    if (error instanceof ImageStoreException image) {
+      return codeOf(image.kind()).withDescription(image.getMessage()).withCause(image).asRuntimeException();
+    }
     if (error instanceof InterruptedException) {
       Thread.currentThread().interrupt();
       return Status.CANCELLED.withDescription(method + " was interrupted").asRuntimeException();
     }
     LOG.error("Unexpected failure in {}", method, error);
     return Status.INTERNAL.withDescription(method + " failed: " + error).withCause(error).asRuntimeException();
+  }
+
+  private static Status codeOf(ImageStoreException.Kind kind) {
+    return switch (kind) {
+      case INVALID -> Status.INVALID_ARGUMENT;
+      case NOT_FOUND -> Status.NOT_FOUND;
+      case AUTHENTICATION -> Status.UNAUTHENTICATED;
+      case UNAVAILABLE -> Status.UNAVAILABLE;
+      case UNSUPPORTED -> Status.FAILED_PRECONDITION;
+      case BAD_CONTENT -> Status.DATA_LOSS;
+      case INTERNAL -> Status.INTERNAL;
+    };
   }
 
   private static Status codeOf(CriError.Kind kind) {

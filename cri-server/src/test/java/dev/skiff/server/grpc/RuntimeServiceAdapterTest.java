@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.cri.v1.CgroupDriver;
-import dev.skiff.cri.v1.ImageFsInfoRequest;
-import dev.skiff.cri.v1.ImageServiceGrpc;
 import dev.skiff.cri.v1.ListContainersRequest;
 import dev.skiff.cri.v1.NetworkConfig;
 import dev.skiff.cri.v1.RuntimeCondition;
@@ -57,7 +55,6 @@ class RuntimeServiceAdapterTest {
     gate = new ReadinessGate();
     server = InProcessServerBuilder.forName(name)
         .addService(ServerInterceptors.intercept(adapter, new RequestLogging(), gate))
-        .addService(ServerInterceptors.intercept(new ImageServiceAdapter(), new RequestLogging(), gate))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     runtime = RuntimeServiceGrpc.newBlockingStub(channel);
@@ -144,9 +141,6 @@ class RuntimeServiceAdapterTest {
         () -> runtime.listContainers(ListContainersRequest.getDefaultInstance()));
     assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
     assertTrue(e.getStatus().getDescription().contains("runtime.v1.RuntimeService/ListContainers"));
-    e = assertThrows(StatusRuntimeException.class,
-        () -> ImageServiceGrpc.newBlockingStub(channel).imageFsInfo(ImageFsInfoRequest.getDefaultInstance()));
-    assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
   }
 
   private static UpdateRuntimeConfigRequest withCidr(String cidr) {

@@ -1,0 +1,29 @@
+package dev.skiff.image;
+
+import dev.skiff.image.index.ImageRecord;
+import dev.skiff.image.oci.OciImageConfig;
+import java.util.List;
+
+/** An image as callers see it: its record, its parsed config and the config JSON as stored. */
+public record Image(ImageRecord record, OciImageConfig config, byte[] configJson) {
+  public String id() {
+    return record.id();
+  }
+
+  public List<String> repoTags() {
+    return record.repoTags();
+  }
+
+  public List<String> repoDigests() {
+    return record.repoDigests();
+  }
+
+  public long size() {
+    return record.size();
+  }
+
+  /** The config's User split as the CRI wants it: a numeric uid, or a user name; the group part is dropped. */
+  public ImageUser user() {
+    return ImageUser.parse(config.user());
+  }
+}

@@ -1,0 +1,255 @@
+package dev.skiff.image;
+
+import dev.skiff.image.content.ContentStore;
+import dev.skiff.image.index.ImageIndex;
+import dev.skiff.image.index.ImageRecord;
+import dev.skiff.image.oci.OciImageConfig;
+import dev.skiff.image.pull.ImagePuller;
+import dev.skiff.image.ref.Digest;
+import dev.skiff.image.ref.ImageReference;
+import dev.skiff.image.registry.Credentials;
+import dev.skiff.image.registry.RegistryTransports;
+import dev.skiff.image.snapshot.SnapshotStore;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The image store: pull, look up, list, remove, usage, and the rootfs of an image for
+ * containers. Layout under the root:
+ * <pre>
+ *   blobs/sha256/HEX   content by digest (manifests, configs, layers)
+ *   ingest/            blobs being written (deleted at start)
+ *   snapshots/HEX      one unpacked layer per chain ID (.tmp-/.trash- deleted at start)
+ *   index/HEX.json     one record per image, HEX = config digest
+ * </pre>
+ */
+public final class ImageStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageStore.class);
+
+  private final ImageStoreSettings settings;
+  private final ContentStore content;
+  private final SnapshotStore snapshots;
+  private final ImageIndex index;
+  private final ImagePuller puller;
+  private final SnapshotUsers snapshotUsers;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService timers;
+  private final ConcurrentMap<String, CompletableFuture<Image>> pullsInFlight = new ConcurrentHashMap<>();
+  private final Object gcLock = new Object();
+  private final Map<Digest, Integer> protectedBlobs = new HashMap<>();
+  private final Map<Digest, Integer> protectedSnapshots = new HashMap<>();
+
+  private ImageStore(ImageStoreSettings settings, SnapshotUsers snapshotUsers) throws IOException {
+    this.settings = settings;
+    this.snapshotUsers = snapshotUsers;
+    Files.createDirectories(settings.root());
+    this.content = new ContentStore(settings.root());
+    this.snapshots = new SnapshotStore(settings.root().resolve("snapshots"));
+    this.index = new ImageIndex(settings.root().resolve("index"));
+    this.workers = Executors.newCachedThreadPool(daemonThreads("image-pull"));
+    this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("image-timer"));
+    RegistryTransports transports = new RegistryTransports(settings.registries(), settings.insecureRegistries(),
+        settings.stallTimeout());
+    this.puller = new ImagePuller(settings, transports, content, snapshots, workers, timers, this::protect);
+  }
+
+  /** Opens the store, deleting what a crash left half-written. */
+  public static ImageStore open(ImageStoreSettings settings, SnapshotUsers snapshotUsers) throws IOException {
+    ImageStore store = new ImageStore(settings, snapshotUsers);
+    store.content.cleanIngest();
+    store.snapshots.cleanLeftovers();
+    return store;
+  }
+
+  public Path root() {
+    return settings.root();
+  }
+
+  /**
+   * Pulls an image and returns it once it is indexed. Identical concurrent pulls (same
+   * reference and credentials) share one.
+   */
+  public CompletableFuture<Image> pull(String reference, Credentials credentials) {
+    ImageReference ref = ImageReference.parse(reference);
+    String key = ref + "\u0000" + credentials.hashCode();
+    CompletableFuture<Image> mine = new CompletableFuture<>();
+    CompletableFuture<Image> shared = pullsInFlight.putIfAbsent(key, mine);
+    if (shared != null) {
+      return shared;
+    }
+    workers.execute(() -> {
+      try {
+        LOG.info("Pulling image {}", ref);
+        long started = System.nanoTime();
+        ImagePuller.Pulled pulled = puller.pull(ref, credentials);
+        ImageRecord record;
+        try (AutoCloseable held = pulled.protection()) {
+          record = index.put(pulled.record());
+        }
+        Image image = load(record);
+        LOG.info("Pulled image {} as {} ({} MB) in {} ms", ref, record.id(), String.format("%.1f", record.size() / 1e6),
+            (System.nanoTime() - started) / 1_000_000);
+        mine.complete(image);
+      } catch (Throwable e) {
+        LOG.warn("Pull of image {} failed: {}", ref, e.getMessage());
+        mine.completeExceptionally(e);
+      } finally {
+        pullsInFlight.remove(key, mine);
+      }
+    });
+    return mine;
+  }
+
+  /** Finds an image by id, id prefix, tag or digest reference. */
+  public Optional<Image> find(String refOrId) throws IOException {
+    Optional<ImageRecord> record = index.resolve(refOrId);
+    return record.isPresent() ? Optional.of(load(record.get())) : Optional.empty();
+  }
+
+  public List<Image> list() throws IOException {
+    List<Image> images = new ArrayList<>();
+    for (ImageRecord record : index.list()) {
+      images.add(load(record));
+    }
+    return images;
+  }
+
+  /**
+   * Removes an image with all its tags and digests, then deletes blobs and snapshots no
+   * other image, pull or container uses. Returns false when there was no such image.
+   */
+  public boolean remove(String refOrId) throws IOException {
+    Optional<ImageRecord> record = index.resolve(refOrId);
+    if (record.isEmpty()) {
+      return false;
+    }
+    index.remove(record.get().id());
+    LOG.info("Removed image {} ({})", record.get().id(), String.join(", ", record.get().repoTags()));
+    collectGarbage();
+    return true;
+  }
+
+  /** The layers (top first) and config a container of this image is built from. */
+  public ImageRootfs rootfs(String refOrId) throws IOException {
+    ImageRecord record = index.resolve(refOrId)
+        .orElseThrow(() -> ImageStoreException.notFound("image '" + refOrId + "' not found"));
+    List<Path> layers = new ArrayList<>();
+    for (int i = record.layers().size() - 1; i >= 0; i--) {
+      Path dir = snapshots.path(record.layers().get(i).chainIdDigest());
+      if (!Files.isDirectory(dir)) {
+        throw ImageStoreException.internal("snapshot " + dir + " of image " + record.id() + " is missing", null);
+      }
+      layers.add(dir);
+    }
+    return new ImageRootfs(record.id(), layers, load(record).config());
+  }
+
+  /** Deletes every blob and snapshot that no image, running pull or {@link SnapshotUsers} references. */
+  public void collectGarbage() throws IOException {
+    synchronized (gcLock) {
+      Set<Digest> blobsInUse = new HashSet<>(protectedBlobs.keySet());
+      Set<Digest> snapshotsInUse = new HashSet<>(protectedSnapshots.keySet());
+      for (ImageRecord record : index.list()) {
+        blobsInUse.addAll(record.blobs());
+        record.layers().forEach(l -> snapshotsInUse.add(l.chainIdDigest()));
+      }
+      Set<Path> usedByContainers = snapshotUsers.snapshotsInUse();
+      for (Digest chainId : snapshots.list()) {
+        if (!snapshotsInUse.contains(chainId) && !usedByContainers.contains(snapshots.path(chainId))) {
+          LOG.info("Deleting unused snapshot {}", chainId.shortHex());
+          snapshots.delete(chainId);
+        }
+      }
+      for (Digest blob : content.list()) {
+        if (!blobsInUse.contains(blob)) {
+          LOG.debug("Deleting unused blob {}", blob);
+          content.delete(blob);
+        }
+      }
+    }
+  }
+
+  /** Bytes and inodes under the store's root, counted by walking it (kubelet asks every few seconds). */
+  public StoreUsage usage() throws IOException {
+    long[] totals = new long[2];
+    Files.walkFileTree(settings.root(), new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        totals[1]++;
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        totals[1]++;
+        if (attrs.isRegularFile()) {
+          totals[0] += attrs.size();
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) {
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return new StoreUsage(settings.root(), totals[0], totals[1], System.currentTimeMillis() * 1_000_000L);
+  }
+
+  private Image load(ImageRecord record) throws IOException {
+    byte[] json = content.read(record.configDigest());
+    return new Image(record, OciImageConfig.parse(json, record.id()), json);
+  }
+
+  private AutoCloseable protect(List<Digest> blobs, List<Digest> chainIds) {
+    synchronized (gcLock) {
+      blobs.forEach(d -> protectedBlobs.merge(d, 1, Integer::sum));
+      chainIds.forEach(d -> protectedSnapshots.merge(d, 1, Integer::sum));
+    }
+    AtomicInteger closed = new AtomicInteger();
+    return () -> {
+      if (closed.getAndIncrement() == 0) {
+        synchronized (gcLock) {
+          blobs.forEach(d -> protectedBlobs.computeIfPresent(d, (k, n) -> n == 1 ? null : n - 1));
+          chainIds.forEach(d -> protectedSnapshots.computeIfPresent(d, (k, n) -> n == 1 ? null : n - 1));
+        }
+      }
+    };
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+    timers.shutdownNow();
+  }
+}

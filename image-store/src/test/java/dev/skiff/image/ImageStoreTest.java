@@ -1,0 +1,305 @@
+package dev.skiff.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skiff.image.ImageStoreException.Kind;
+import dev.skiff.image.ref.Digest;
+import dev.skiff.image.registry.Credentials;
+import dev.skiff.image.testing.FakeRegistry;
+import dev.skiff.image.testing.FakeRegistry.Fault;
+import dev.skiff.image.testing.FakeRegistry.TestImage;
+import dev.skiff.image.testing.TarBuilder;
+import dev.skiff.image.unpack.FileSystemCalls;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole pull path against an in-process registry on loopback. */
+class ImageStoreTest {
+  @TempDir
+  Path root;
+  FakeRegistry registry;
+  ImageStore store;
+
+  private static final byte[] BASE = new TarBuilder().dir("bin", 0755)
+      .file("bin/busybox", "#!busybox".getBytes(StandardCharsets.UTF_8), 0755, 0, 0, Map.of())
+      .symlink("bin/sh", "busybox").hardlink("bin/ls", "bin/busybox")
+      .dir("etc", 0755).file("etc/motd", "hello").dir("var/cache", 0755).file("var/cache/old", "o").build();
+  private static final byte[] TOP = new TarBuilder().file("etc/.wh.motd", "").file("var/cache/.wh..wh..opq", "")
+      .file("var/cache/new", "n").dir("work", 0755).build();
+
+  @BeforeEach
+  void start() throws IOException {
+    registry = new FakeRegistry();
+    store = open(Duration.ofSeconds(5));
+  }
+
+  private ImageStore open(Duration stall) throws IOException {
+    return ImageStore.open(new ImageStoreSettings(root, Map.of(), Set.of(registry.host()), stall, 3,
+        Duration.ofSeconds(1)), SnapshotUsers.NONE);
+  }
+
+  @AfterEach
+  void stop() {
+    store.close();
+    registry.close();
+  }
+
+  private Image pull(String ref) throws Exception {
+    return pull(ref, Credentials.ANONYMOUS);
+  }
+
+  private Image pull(String ref, Credentials credentials) throws Exception {
+    try {
+      return store.pull(ref, credentials).get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  private ImageStoreException pullFails(String ref, Credentials credentials) {
+    return assertThrows(ImageStoreException.class, () -> pull(ref, credentials));
+  }
+
+  private long countFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(p -> !p.equals(dir)).count();
+    }
+  }
+
+  @Test
+  void pullsAnImageIntoSnapshotsAndTheIndex() throws Exception {
+    TestImage pushed = registry.push("tools/box", "v1", "1000:1000", List.of(BASE, TOP));
+    String ref = registry.host() + "/tools/box:v1";
+
+    Image image = pull(ref);
+
+    assertEquals(pushed.config().toString(), image.id());
+    assertEquals(List.of(ref), image.repoTags());
+    assertEquals(List.of(registry.host() + "/tools/box@" + pushed.manifest()), image.repoDigests());
+    assertEquals(1000L, image.user().uid());
+    assertEquals(List.of("/bin/sh"), image.config().entrypoint());
+    assertEquals(List.of("-c", "echo hi"), image.config().cmd());
+    assertEquals("/work", image.config().workingDir());
+    assertEquals(List.of("PATH=/bin"), image.config().env());
+
+    ImageRootfs rootfs = store.rootfs(ref);
+    assertEquals(2, rootfs.layers().size());
+    Path top = rootfs.layers().get(0);
+    Path base = rootfs.layers().get(1);
+    assertEquals("#!busybox", Files.readString(base.resolve("bin/busybox")));
+    assertEquals(Path.of("busybox"), Files.readSymbolicLink(base.resolve("bin/sh")));
+    assertEquals(Files.getAttribute(base.resolve("bin/busybox"), "unix:ino"), Files.getAttribute(base.resolve("bin/ls"), "unix:ino"));
+    assertEquals(0020000, (Integer) Files.getAttribute(top.resolve("etc/motd"), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000);
+    assertEquals("y", new String(FileSystemCalls.lgetxattr(top.resolve("var/cache"), "trusted.overlay.opaque")));
+    assertEquals(0, countFiles(root.resolve("ingest")));
+
+    assertEquals(image.id(), store.find(pushed.config().toString().substring(7, 19)).orElseThrow().id());
+    assertEquals(image.id(), store.find(registry.host() + "/tools/box@" + pushed.manifest()).orElseThrow().id());
+  }
+
+  @Test
+  void indexSurvivesRestart() throws Exception {
+    TestImage pushed = registry.push("tools/box", "v1", "app", List.of(BASE));
+    pull(registry.host() + "/tools/box:v1");
+    store.close();
+    store = open(Duration.ofSeconds(5));
+    Image image = store.find(registry.host() + "/tools/box:v1").orElseThrow();
+    assertEquals(pushed.config().toString(), image.id());
+    assertEquals("app", image.user().username());
+    assertTrue(Files.isDirectory(store.rootfs(image.id()).layers().get(0).resolve("bin")));
+  }
+
+  @Test
+  void picksTheHostPlatformFromAnIndex() throws Exception {
+    TestImage amd64 = registry.push("multi", null, "", List.of(BASE));
+    byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+        + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + "0".repeat(64)
+        + "\",\"size\":10,\"platform\":{\"os\":\"linux\",\"architecture\":\"s390x\"}},"
+        + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + amd64.manifest()
+        + "\",\"size\":10,\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}").getBytes(StandardCharsets.UTF_8);
+    Digest indexDigest = registry.putManifest("multi", "latest", index, "application/vnd.oci.image.index.v1+json");
+    Image image = pull(registry.host() + "/multi");
+    assertEquals(amd64.config().toString(), image.id());
+    assertEquals(List.of(registry.host() + "/multi@" + indexDigest), image.repoDigests());
+  }
+
+  @Test
+  void refusesSchema1() {
+    registry.putManifest("old", "latest", "{\"schemaVersion\":1,\"name\":\"old\",\"fsLayers\":[]}".getBytes(),
+        "application/vnd.docker.distribution.manifest.v1+prettyjws");
+    ImageStoreException e = pullFails(registry.host() + "/old", Credentials.ANONYMOUS);
+    assertEquals(Kind.UNSUPPORTED, e.kind());
+    assertTrue(e.getMessage().contains("schema1"), e.getMessage());
+  }
+
+  @Test
+  void unknownTagIsNotFoundNamingTheReference() {
+    ImageStoreException e = pullFails(registry.host() + "/nothing:here", Credentials.ANONYMOUS);
+    assertEquals(Kind.NOT_FOUND, e.kind());
+    assertTrue(e.getMessage().contains(registry.host() + "/nothing:here"), e.getMessage());
+  }
+
+  @Test
+  void malformedReferenceIsInvalid() {
+    ImageStoreException e = assertThrows(ImageStoreException.class, () -> store.pull("UPPER:case", Credentials.ANONYMOUS));
+    assertEquals(Kind.INVALID, e.kind());
+  }
+
+  @Test
+  void bearerTokenFlowWithCredentials() throws Exception {
+    registry.push("private/box", "v1", "", List.of(BASE));
+    registry.requireAuth("alice", "s3cret");
+    String ref = registry.host() + "/private/box:v1";
+
+    ImageStoreException anonymous = pullFails(ref, Credentials.ANONYMOUS);
+    assertEquals(Kind.AUTHENTICATION, anonymous.kind());
+    ImageStoreException wrong = pullFails(ref, new Credentials("alice", "wrong", "", "", ""));
+    assertEquals(Kind.AUTHENTICATION, wrong.kind());
+    assertTrue(wrong.getMessage().contains("authentication failed for registry " + registry.host()), wrong.getMessage());
+
+    String auth = java.util.Base64.getEncoder().encodeToString("alice:s3cret".getBytes());
+    assertTrue(pull(ref, new Credentials("", "", auth, "", "")).id().startsWith("sha256:"));
+    store.remove(ref);
+    assertTrue(pull(ref, new Credentials("alice", "s3cret", "", "", "")).id().startsWith("sha256:"));
+  }
+
+  @Test
+  void corruptBlobFailsThePullAndLeavesNoTrace() throws Exception {
+    TestImage pushed = registry.push("bad", "v1", "", List.of(BASE));
+    registry.fault(pushed.layers().get(0), Fault.CORRUPT);
+    ImageStoreException e = pullFails(registry.host() + "/bad:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.BAD_CONTENT, e.kind());
+    assertFalse(Files.exists(root.resolve("blobs/sha256/" + pushed.layers().get(0).hex())));
+    assertEquals(0, countFiles(root.resolve("ingest")));
+    assertEquals(0, countFiles(root.resolve("snapshots")));
+    assertTrue(store.list().isEmpty());
+  }
+
+  @Test
+  void registryDyingMidPullFailsAndARetryReusesVerifiedBlobs() throws Exception {
+    byte[] big = new TarBuilder().file("big", new byte[2_000_000], 0644, 0, 0, Map.of()).build();
+    TestImage pushed = registry.push("flaky", "v1", "", List.of(BASE, big));
+    Digest good = pushed.layers().get(0);
+    Digest broken = pushed.layers().get(1);
+    registry.fault(broken, Fault.DISCONNECT_HALFWAY);
+    ImageStoreException e = pullFails(registry.host() + "/flaky:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.UNAVAILABLE, e.kind(), e.getMessage());
+    assertEquals(0, countFiles(root.resolve("ingest")));
+
+    registry.fault(broken, null);
+    pull(registry.host() + "/flaky:v1");
+    assertEquals(1, registry.blobRequests(good), "the verified layer is not fetched again");
+    assertEquals(2, registry.blobRequests(broken));
+  }
+
+  @Test
+  void stallTimeoutFiresWhenNoBytesArrive() throws Exception {
+    store.close();
+    store = open(Duration.ofSeconds(1));
+    byte[] big = new TarBuilder().file("big", new byte[1_000_000], 0644, 0, 0, Map.of()).build();
+    TestImage pushed = registry.push("slow", "v1", "", List.of(big));
+    registry.fault(pushed.layers().get(0), Fault.STALL);
+    long started = System.nanoTime();
+    ImageStoreException e = pullFails(registry.host() + "/slow:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertTrue(e.getMessage().contains("no data received for 1s"), e.getMessage());
+    assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(20));
+  }
+
+  @Test
+  void hostileLayerFailsThePullAndTouchesNothingOutside() throws Exception {
+    Path outside = Files.createDirectories(root.getParent().resolve(root.getFileName() + "-outside"));
+    try {
+      byte[] hostile = new TarBuilder().symlink("escape", outside.toString()).file("escape/pwned", "x").build();
+      registry.push("hostile", "v1", "", List.of(hostile));
+      ImageStoreException e = pullFails(registry.host() + "/hostile:v1", Credentials.ANONYMOUS);
+      assertEquals(Kind.BAD_CONTENT, e.kind());
+      assertTrue(e.getMessage().contains("escape/pwned"), e.getMessage());
+      assertEquals(0, countFiles(outside));
+      assertEquals(0, countFiles(root.resolve("snapshots")));
+    } finally {
+      Files.deleteIfExists(outside);
+    }
+  }
+
+  @Test
+  void identicalConcurrentPullsShareOneDownload() throws Exception {
+    TestImage pushed = registry.push("shared", "v1", "", List.of(BASE, TOP));
+    String ref = registry.host() + "/shared:v1";
+    CompletableFuture<Image> first = store.pull(ref, Credentials.ANONYMOUS);
+    CompletableFuture<Image> second = store.pull(ref, Credentials.ANONYMOUS);
+    assertEquals(first.get(30, TimeUnit.SECONDS).id(), second.get(30, TimeUnit.SECONDS).id());
+    for (Digest layer : pushed.layers()) {
+      assertEquals(1, registry.blobRequests(layer));
+    }
+  }
+
+  @Test
+  void removeDeletesTheImageWithAllTagsAndUnsharedContent() throws Exception {
+    TestImage a = registry.push("a", "v1", "", List.of(BASE, TOP));
+    TestImage b = registry.push("b", "v1", "", List.of(BASE));
+    pull(registry.host() + "/a:v1");
+    pull(registry.host() + "/b:v1");
+    Path sharedBase = store.rootfs(registry.host() + "/b:v1").layers().get(0);
+    Path topOfA = store.rootfs(registry.host() + "/a:v1").layers().get(0);
+
+    assertTrue(store.remove(registry.host() + "/a:v1"));
+    assertFalse(store.find(registry.host() + "/a:v1").isPresent());
+    assertFalse(store.find(a.config().toString()).isPresent());
+    assertFalse(Files.exists(topOfA));
+    assertTrue(Files.isDirectory(sharedBase), "the base layer b still uses is kept");
+    assertFalse(Files.exists(root.resolve("blobs/sha256/" + a.config().hex())));
+    assertFalse(Files.exists(root.resolve("blobs/sha256/" + a.manifest().hex())));
+    assertTrue(Files.exists(root.resolve("blobs/sha256/" + b.config().hex())));
+    assertFalse(store.remove(registry.host() + "/a:v1"), "removing an absent image reports false, not an error");
+  }
+
+  @Test
+  void snapshotsHeldByContainersSurviveRemoval() throws Exception {
+    registry.push("held", "v1", "", List.of(BASE));
+    pull(registry.host() + "/held:v1");
+    Path layer = store.rootfs(registry.host() + "/held:v1").layers().get(0);
+    store.close();
+    store = ImageStore.open(new ImageStoreSettings(root, Map.of(), Set.of(registry.host()), Duration.ofSeconds(5), 3,
+        Duration.ofSeconds(1)), () -> Set.of(layer));
+    assertTrue(store.remove(registry.host() + "/held:v1"));
+    assertTrue(Files.isDirectory(layer));
+  }
+
+  @Test
+  void usageCountsTheStore() throws Exception {
+    registry.push("u", "v1", "", List.of(BASE));
+    StoreUsage empty = store.usage();
+    pull(registry.host() + "/u:v1");
+    StoreUsage used = store.usage();
+    assertEquals(root, used.mountpoint());
+    assertTrue(used.usedBytes() > empty.usedBytes());
+    assertTrue(used.inodesUsed() > empty.inodesUsed() + 5);
+  }
+
+  @Test
+  void rootfsOfAnAbsentImageIsNotFound() {
+    ImageStoreException e = assertThrows(ImageStoreException.class, () -> store.rootfs("nothing:here"));
+    assertEquals(Kind.NOT_FOUND, e.kind());
+    assertInstanceOf(ImageStoreException.class, e);
+  }
+}
