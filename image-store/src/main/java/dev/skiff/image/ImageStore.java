@@ -59,6 +59,10 @@ public final class ImageStore implements AutoCloseable {
   private final Object gcLock = new Object();
   private final Map<Digest, Integer> protectedBlobs = new HashMap<>();
   private final Map<Digest, Integer> protectedSnapshots = new HashMap<>();
+  private static final long USAGE_MAX_AGE_NANOS = 10_000_000_000L;
+  private final Object usageLock = new Object();
+  private volatile StoreUsage cachedUsage;
+  private volatile long usageCountedAt;
 
   private ImageStore(ImageStoreSettings settings, SnapshotUsers snapshotUsers) throws IOException {
     this.settings = settings;
@@ -107,15 +111,18 @@ public final class ImageStore implements AutoCloseable {
         try (AutoCloseable held = pulled.protection()) {
           record = index.put(pulled.record());
         }
+        invalidateUsage();
         Image image = load(record);
         LOG.info("Pulled image {} as {} ({} MB) in {} ms", ref, record.id(), String.format("%.1f", record.size() / 1e6),
             (System.nanoTime() - started) / 1_000_000);
+        // Leave the map before completing: a caller that sees the result and pulls again
+        // must start a new pull, not join this finished one.
+        pullsInFlight.remove(key, mine);
         mine.complete(image);
       } catch (Throwable e) {
         LOG.warn("Pull of image {} failed: {}", ref, e.getMessage());
-        mine.completeExceptionally(e);
-      } finally {
         pullsInFlight.remove(key, mine);
+        mine.completeExceptionally(e);
       }
     });
     return mine;
@@ -145,6 +152,7 @@ public final class ImageStore implements AutoCloseable {
       return false;
     }
     index.remove(record.get().id());
+    invalidateUsage();
     LOG.info("Removed image {} ({})", record.get().id(), String.join(", ", record.get().repoTags()));
     collectGarbage();
     return true;
@@ -188,10 +196,31 @@ public final class ImageStore implements AutoCloseable {
         }
       }
     }
+    invalidateUsage();
   }
 
-  /** Bytes and inodes under the store's root, counted by walking it (kubelet asks every few seconds). */
+  /**
+   * Bytes and inodes under the store's root. Counting walks every unpacked file, and kubelet
+   * asks every few seconds, so a count is reused for up to {@link #USAGE_MAX_AGE_NANOS}
+   * unless a pull or a removal changed the store since.
+   */
   public StoreUsage usage() throws IOException {
+    synchronized (usageLock) {
+      StoreUsage cached = cachedUsage;
+      if (cached != null && System.nanoTime() - usageCountedAt < USAGE_MAX_AGE_NANOS) {
+        return cached;
+      }
+      cachedUsage = countUsage();
+      usageCountedAt = System.nanoTime();
+      return cachedUsage;
+    }
+  }
+
+  private void invalidateUsage() {
+    cachedUsage = null;
+  }
+
+  private StoreUsage countUsage() throws IOException {
     long[] totals = new long[2];
     Files.walkFileTree(settings.root(), new SimpleFileVisitor<>() {
       @Override

@@ -297,6 +297,59 @@ class ImageStoreTest {
   }
 
   @Test
+  void mirrorsServeAnotherRegistrysNames() throws Exception {
+    TestImage pushed = registry.push("e2e-test-images/busybox", "1.29-2", "", List.of(BASE));
+    store.close();
+    store = ImageStore.open(new ImageStoreSettings(root,
+        Map.of("registry.k8s.io", new dev.skiff.image.registry.RegistryHost(
+            List.of(java.net.URI.create("http://" + registry.host())), false, false, null)),
+        Set.of(), Duration.ofSeconds(5), 3, Duration.ofSeconds(1)), SnapshotUsers.NONE);
+    Image image = pull("registry.k8s.io/e2e-test-images/busybox:1.29-2");
+    assertEquals(pushed.config().toString(), image.id());
+    assertEquals(List.of("registry.k8s.io/e2e-test-images/busybox:1.29-2"), image.repoTags());
+  }
+
+  @Test
+  void dockerSchema2ManifestListWorksLikeAnOciIndex() throws Exception {
+    TestImage amd64 = registry.push("docker-list", null, "", List.of(BASE));
+    byte[] list = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.list.v2+json\","
+        + "\"manifests\":[{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":\""
+        + amd64.manifest() + "\",\"size\":10,\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}")
+        .getBytes(StandardCharsets.UTF_8);
+    registry.putManifest("docker-list", "v1", list, "application/vnd.docker.distribution.manifest.list.v2+json");
+    assertEquals(amd64.config().toString(), pull(registry.host() + "/docker-list:v1").id());
+  }
+
+  @Test
+  void anIndexWithoutTheHostPlatformIsRefusedNamingWhatItHas() {
+    byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+        + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + "1".repeat(64)
+        + "\",\"size\":10,\"platform\":{\"os\":\"windows\",\"architecture\":\"amd64\"}}]}")
+        .getBytes(StandardCharsets.UTF_8);
+    registry.putManifest("windows-only", "v1", index, "application/vnd.oci.image.index.v1+json");
+    ImageStoreException e = pullFails(registry.host() + "/windows-only:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.UNSUPPORTED, e.kind());
+    assertTrue(e.getMessage().contains("windows/amd64"), e.getMessage());
+  }
+
+  @Test
+  void openingDeletesWhatACrashLeftHalfDone() throws Exception {
+    registry.push("crash", "v1", "", List.of(BASE));
+    pull(registry.host() + "/crash:v1");
+    store.close();
+    Files.writeString(root.resolve("ingest/" + "a".repeat(64) + "-1.partial"), "half a blob");
+    Path halfSnapshot = Files.createDirectories(root.resolve("snapshots/.tmp-" + "b".repeat(64) + "-1/etc"));
+    Files.createDirectories(root.resolve("snapshots/.trash-" + "c".repeat(64) + "-1/usr"));
+    store = open(Duration.ofSeconds(5));
+    assertEquals(0, countFiles(root.resolve("ingest")));
+    assertFalse(Files.exists(halfSnapshot.getParent()));
+    try (Stream<Path> snapshots = Files.list(root.resolve("snapshots"))) {
+      assertTrue(snapshots.allMatch(p -> p.getFileName().toString().matches("[a-f0-9]{64}")));
+    }
+    assertTrue(store.find(registry.host() + "/crash:v1").isPresent());
+  }
+
+  @Test
   void rootfsOfAnAbsentImageIsNotFound() {
     ImageStoreException e = assertThrows(ImageStoreException.class, () -> store.rootfs("nothing:here"));
     assertEquals(Kind.NOT_FOUND, e.kind());

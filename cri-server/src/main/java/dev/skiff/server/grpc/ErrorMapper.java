@@ -24,12 +24,12 @@ public final class ErrorMapper {
     if (error instanceof CriError cri) {
       return codeOf(cri.kind()).withDescription(cri.getMessage()).withCause(cri).asRuntimeException();
     }
+    if (error instanceof ImageStoreException image) {
+      return codeOf(image.kind()).withDescription(image.getMessage()).withCause(image).asRuntimeException();
+    }
     Status runtimeStatus = RuntimeErrors.statusOf(error);
     if (runtimeStatus != null) {
       return runtimeStatus.withCause(error).asRuntimeException();
-    }
-    if (error instanceof ImageStoreException image) {
-      return codeOf(image.kind()).withDescription(image.getMessage()).withCause(image).asRuntimeException();
     }
     if (error instanceof InterruptedException) {
       Thread.currentThread().interrupt();

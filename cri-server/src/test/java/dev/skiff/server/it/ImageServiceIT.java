@@ -141,6 +141,22 @@ class ImageServiceIT {
       assertEquals(1000, Files.getAttribute(middle.resolve("work/owned"), "unix:uid"));
       assertEquals("skiff-test\n", Files.readString(top.resolve("etc/hostname")));
 
+      // The kernel agrees: as overlay lowerdirs, the whiteout hides etc/motd and the opaque
+      // directory hides what lower layers had in var/cache.
+      Path merged = Files.createDirectories(skiffd.dir().resolve("merged"));
+      Commands.run(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + top + ":" + middle + ":" + base,
+          merged.toString())).orThrow("mounting the layers as an overlay");
+      try {
+        assertFalse(Files.exists(merged.resolve("etc/motd"), LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(merged.resolve("var/cache/old")));
+        assertEquals("new\n", Files.readString(merged.resolve("var/cache/new")));
+        assertEquals("skiff-test\n", Files.readString(merged.resolve("etc/hostname")));
+        assertTrue(Files.isRegularFile(merged.resolve("etc/passwd")));
+        assertEquals(Path.of("busybox"), Files.readSymbolicLink(merged.resolve("bin/sh")));
+      } finally {
+        Commands.run(List.of("umount", merged.toString())).orThrow("umount " + merged);
+      }
+
       // The index survives a restart.
       skiffd.restart();
       assertTrue(skiffd.crictl("images", "-q").orThrow("crictl images after restart").stdout().contains(box.config().toString()));

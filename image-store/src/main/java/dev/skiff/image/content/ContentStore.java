@@ -112,13 +112,14 @@ public final class ContentStore {
           stored = writer.commit();
         }
       }
+      // Out of the map before completing, so a caller retrying after a failure starts afresh.
+      inFlight.remove(digest, mine);
       mine.complete(stored);
       return stored;
     } catch (Throwable e) {
+      inFlight.remove(digest, mine);
       mine.completeExceptionally(e);
       throw e;
-    } finally {
-      inFlight.remove(digest, mine);
     }
   }
 

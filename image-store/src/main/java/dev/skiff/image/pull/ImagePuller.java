@@ -225,11 +225,12 @@ public final class ImagePuller {
           slots.release();
         }
         progress.layersDone.incrementAndGet();
+        // Out of the map before completing, so a retry after a failure fetches afresh.
+        layersInFlight.remove(chainId, mine);
         mine.complete(null);
       } catch (Throwable e) {
-        mine.completeExceptionally(e);
-      } finally {
         layersInFlight.remove(chainId, mine);
+        mine.completeExceptionally(e);
       }
     });
     return mine;
@@ -254,19 +255,19 @@ public final class ImagePuller {
         received.addAndGet(layer.size());
       } else {
         try (Ingest ingest = content.begin(blob, layer.size());
-            InputStream network = guard(session.blob(blob, layerWhat), layerWhat)) {
-          TeeToIngest tee = new TeeToIngest(network, ingest, received);
+            ReadAhead network = new ReadAhead(guard(session.blob(blob, layerWhat), layerWhat), ingest, received,
+                workers)) {
           try {
-            unpackVerified(tee, prepared, Digest.parse(layer.diffId()), layerWhat);
+            unpackVerified(network, prepared, Digest.parse(layer.diffId()), layerWhat);
           } catch (ImageStoreException e) {
             if (e.kind() == Kind.BAD_CONTENT) {
               // Garbage from a wrong blob makes a bad tar too: report the digest mismatch if that is the cause.
-              tee.drain();
+              network.drain();
               ingest.commit();
             }
             throw e;
           }
-          tee.drain();
+          network.drain();
           ingest.commit();
         }
       }
@@ -281,15 +282,16 @@ public final class ImagePuller {
 
   private static void unpackVerified(InputStream compressed, Path target, Digest diffId, String what)
       throws IOException {
-    DigestingInputStream tar = new DigestingInputStream(Decompression.open(compressed));
+    Digest actual;
     try {
+      DigestingInputStream tar = new DigestingInputStream(Decompression.open(compressed));
       LayerUnpacker.unpack(tar, target);
+      actual = tar.drainAndDigest();
     } catch (ImageStoreException e) {
       throw new ImageStoreException(e.kind(), what + ": " + e.getMessage(), e);
-    } catch (java.util.zip.ZipException e) {
-      throw ImageStoreException.badContent(what + " is not a valid gzip stream: " + e.getMessage());
+    } catch (java.util.zip.ZipException | com.github.luben.zstd.ZstdIOException e) {
+      throw ImageStoreException.badContent(what + " is not a valid compressed stream: " + e.getMessage());
     }
-    Digest actual = tar.drainAndDigest();
     if (!actual.equals(diffId)) {
       throw ImageStoreException.badContent(what + " unpacks to diff ID " + actual + ", the config says " + diffId);
     }

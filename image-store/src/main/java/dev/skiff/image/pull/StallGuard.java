@@ -11,15 +11,17 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A network body that fails when no byte arrives for the stall timeout (however long the
- * whole transfer takes): a watchdog closes the stream under a blocked read. Read errors
+ * A network body that fails when a read waits longer than the stall timeout for its first
+ * byte (however long the whole transfer takes): a watchdog closes the stream under the
+ * blocked read. Time between reads, when the consumer is busy, does not count. Read errors
  * become UNAVAILABLE naming what was being fetched.
  */
 final class StallGuard extends FilterInputStream {
   private final Duration timeout;
   private final String what;
   private final ScheduledFuture<?> watchdog;
-  private volatile long lastProgress = System.nanoTime();
+  /** When the pending read began, or 0 when no read is pending: time spent unpacking never counts. */
+  private volatile long readStarted;
   private volatile boolean stalled;
 
   StallGuard(InputStream in, Duration timeout, String what, ScheduledExecutorService timers) {
@@ -31,7 +33,8 @@ final class StallGuard extends FilterInputStream {
   }
 
   private void check() {
-    if (System.nanoTime() - lastProgress > timeout.toNanos()) {
+    long started = readStarted;
+    if (started != 0 && System.nanoTime() - started > timeout.toNanos()) {
       stalled = true;
       watchdog.cancel(false);
       try {
@@ -52,15 +55,17 @@ final class StallGuard extends FilterInputStream {
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
     int n;
+    readStarted = System.nanoTime();
     try {
       n = in.read(buffer, offset, length);
     } catch (IOException e) {
       throw failure(e);
+    } finally {
+      readStarted = 0;
     }
     if (stalled) {
       throw failure(null);
     }
-    lastProgress = System.nanoTime();
     return n;
   }
 

@@ -3,6 +3,7 @@ package dev.skiff.image.unpack;
 import dev.skiff.image.ImageStoreException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
@@ -68,20 +69,39 @@ public final class LayerUnpacker {
     TarArchiveInputStream archive = new TarArchiveInputStream(new NonClosingInputStream(tar),
         StandardCharsets.UTF_8.name());
     TarArchiveEntry entry;
-    try {
-      while ((entry = archive.getNextEntry()) != null) {
-        unpacker.write(entry, archive);
-      }
-    } catch (IllegalArgumentException e) {
-      throw ImageStoreException.badContent("malformed tar header: " + e.getMessage());
-    } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().contains("header")) {
-        throw ImageStoreException.badContent("malformed tar archive: " + e.getMessage());
-      }
-      throw e;
+    while ((entry = nextEntry(archive)) != null) {
+      unpacker.write(entry, archive);
     }
     unpacker.applyDirectoryTimes();
     return new Result(unpacker.entries, unpacker.fileBytes);
+  }
+
+  private static TarArchiveEntry nextEntry(TarArchiveInputStream archive) throws IOException {
+    try {
+      return archive.getNextEntry();
+    } catch (InterruptedIOException e) {
+      throw e;
+    } catch (IOException | IllegalArgumentException e) {
+      throw malformed(e);
+    }
+  }
+
+  /**
+   * A read error of the archive or its decompressor is bad content (a corrupt or truncated
+   * layer); errors of the source stream itself arrive as ImageStoreException and pass.
+   */
+  private static ImageStoreException malformed(Exception e) {
+    return ImageStoreException.badContent("layer is not a valid tar stream: " + e.getMessage());
+  }
+
+  private int readContent(InputStream content) throws IOException {
+    try {
+      return content.read(buffer);
+    } catch (InterruptedIOException e) {
+      throw e;
+    } catch (IOException | IllegalArgumentException e) {
+      throw malformed(e);
+    }
   }
 
   private void write(TarArchiveEntry entry, InputStream content) throws IOException {
@@ -135,7 +155,7 @@ public final class LayerUnpacker {
       try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
           LinkOption.NOFOLLOW_LINKS)) {
         int n;
-        while ((n = content.read(buffer)) > 0) {
+        while ((n = readContent(content)) > 0) {
           out.write(buffer, 0, n);
           fileBytes += n;
         }
