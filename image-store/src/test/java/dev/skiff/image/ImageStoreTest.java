@@ -152,6 +152,35 @@ class ImageStoreTest {
   }
 
   @Test
+  void oversizedManifestIsRefusedBeforeItIsParsed() throws Exception {
+    byte[] huge = new byte[4 * 1024 * 1024 + 1];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    huge[0] = '{';
+    huge[huge.length - 1] = '}';
+    registry.putManifest("huge", "latest", huge, "application/vnd.oci.image.manifest.v1+json");
+    ImageStoreException e = pullFails(registry.host() + "/huge", Credentials.ANONYMOUS);
+    assertTrue(e.getMessage().contains("larger than 4 MiB"), e.getMessage());
+    assertTrue(store.list().isEmpty());
+  }
+
+  @Test
+  void malformedManifestsAreRefusedAndLeaveNothing() throws Exception {
+    String[] bodies = {
+        "not json at all",
+        "{\"schemaVersion\":2}",
+        "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:nothex\",\"size\":1},\"layers\":[]}",
+        "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:" + "a".repeat(64) + "\",\"size\":-5},\"layers\":[]}",
+        "[1,2,3]"};
+    for (int i = 0; i < bodies.length; i++) {
+      registry.putManifest("bad" + i, "latest", bodies[i].getBytes(), "application/vnd.oci.image.manifest.v1+json");
+      String ref = registry.host() + "/bad" + i;
+      ImageStoreException e = pullFails(ref, Credentials.ANONYMOUS);
+      assertTrue(e.getMessage().contains("bad" + i), "message should name the image: " + e.getMessage());
+    }
+    assertTrue(store.list().isEmpty());
+  }
+
+  @Test
   void unknownTagIsNotFoundNamingTheReference() {
     ImageStoreException e = pullFails(registry.host() + "/nothing:here", Credentials.ANONYMOUS);
     assertEquals(Kind.NOT_FOUND, e.kind());
