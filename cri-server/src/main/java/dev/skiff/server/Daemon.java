@@ -18,7 +18,6 @@ import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
-import dev.skiff.server.rpc.container.ContainerEventListener;
 import dev.skiff.server.state.ContainerStore;
 import dev.skiff.server.state.RuntimeSettingsStore;
 import java.io.IOException;
@@ -67,6 +66,7 @@ public final class Daemon {
     PodSandboxes pods;
     ImageStore images;
     Containers containers;
+    StatsAndEvents stats;
     try {
       createPrivateDir(stateDir);
       createPrivateDir(runDir);
@@ -76,8 +76,9 @@ public final class Daemon {
       DeferredPodContainers podContainers = new DeferredPodContainers();
       pods = PodSandboxes.create(config, settings, podContainers);
       images = ImageStore.open(ImageStoreSettingsFactory.from(config, stateDir), containerStore::snapshotsInUse);
+      stats = StatsAndEvents.create(pods, containerStore);
       containers = Containers.create(config, containerStore, pods.store(), pods.cgroups(), images,
-          ContainerEventListener.LOGGING);
+          stats.listener());
       podContainers.bind(containers.podContainers());
     } catch (DaemonSocket.SocketUnavailableException e) {
       throw new StartupException(e.getMessage());
@@ -96,7 +97,7 @@ public final class Daemon {
         () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
     RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
         new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings), pods.rpcs(),
-        containers.rpcs());
+        containers.rpcs()).withStats(stats.rpcs(), stats.hub());
     // Recovery runs before the socket listens: the shutdown hook that removes the socket is
     // only installed once start() returns, so a client must not see skiffd before then.
     try {

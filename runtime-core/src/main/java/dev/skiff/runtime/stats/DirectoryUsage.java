@@ -47,6 +47,14 @@ public record DirectoryUsage(long bytes, long inodes) {
         throw e;
       }
 
+      @Override
+      public FileVisitResult postVisitDirectory(Path path, IOException e) throws IOException {
+        if (e != null && !(e instanceof NoSuchFileException)) {
+          throw e;
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
       private void count(BasicFileAttributes attrs) {
         Object key = attrs.fileKey();
         if (key != null && !seen.add(key)) {
