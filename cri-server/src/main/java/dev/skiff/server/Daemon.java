@@ -7,7 +7,12 @@ import dev.skiff.server.config.SkiffConfig;
 import dev.skiff.server.grpc.CriServer;
 import dev.skiff.server.grpc.DaemonSocket;
 import dev.skiff.server.grpc.ImageServiceAdapter;
+import dev.skiff.server.grpc.RpcMetrics;
 import dev.skiff.server.grpc.RuntimeServiceAdapter;
+import dev.skiff.server.metrics.DaemonMetrics;
+import dev.skiff.server.metrics.ImagePullMetrics;
+import dev.skiff.server.metrics.MetricsEndpoint;
+import io.grpc.ServerInterceptor;
 import dev.skiff.server.rpc.image.ImageFsInfoRpc;
 import dev.skiff.server.rpc.image.ImageStatusRpc;
 import dev.skiff.server.rpc.image.ListImagesRpc;
@@ -18,7 +23,6 @@ import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
-import dev.skiff.server.rpc.container.ContainerEventListener;
 import dev.skiff.server.state.ContainerStore;
 import dev.skiff.server.state.RuntimeSettingsStore;
 import java.io.IOException;
@@ -67,17 +71,20 @@ public final class Daemon {
     PodSandboxes pods;
     ImageStore images;
     Containers containers;
+    StatsAndEvents stats;
+    ContainerStore containerStore;
     try {
       createPrivateDir(stateDir);
       createPrivateDir(runDir);
       socket = DaemonSocket.claim(Path.of(config.daemon().socket()));
       settings = new RuntimeSettingsStore(stateDir);
-      ContainerStore containerStore = new ContainerStore(stateDir);
+      containerStore = new ContainerStore(stateDir);
       DeferredPodContainers podContainers = new DeferredPodContainers();
       pods = PodSandboxes.create(config, settings, podContainers);
       images = ImageStore.open(ImageStoreSettingsFactory.from(config, stateDir), containerStore::snapshotsInUse);
+      stats = StatsAndEvents.create(pods, containerStore);
       containers = Containers.create(config, containerStore, pods.store(), pods.cgroups(), images,
-          ContainerEventListener.LOGGING);
+          stats.listener());
       podContainers.bind(containers.podContainers());
     } catch (DaemonSocket.SocketUnavailableException e) {
       throw new StartupException(e.getMessage());
@@ -96,7 +103,7 @@ public final class Daemon {
         () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
     RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
         new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings), pods.rpcs(),
-        containers.rpcs());
+        containers.rpcs()).withStats(stats.rpcs(), stats.hub());
     // Recovery runs before the socket listens: the shutdown hook that removes the socket is
     // only installed once start() returns, so a client must not see skiffd before then.
     try {
@@ -114,12 +121,23 @@ public final class Daemon {
     ImageServiceAdapter imageService = new ImageServiceAdapter(
         new PullImageRpc(images, ImageServiceAdapter::callTimeLeft), new ImageStatusRpc(images),
         new ListImagesRpc(images), new RemoveImageRpc(images), new ImageFsInfoRpc(images));
-    CriServer server = new CriServer(socket, List.of(runtime, imageService));
+    DaemonMetrics metrics = config.metrics().enabled() ? new DaemonMetrics(pods.store(), containerStore) : null;
+    List<ServerInterceptor> observers = metrics == null ? List.of()
+        : List.of(new ImagePullMetrics(metrics, images), new RpcMetrics(metrics));
+    CriServer server = new CriServer(socket, List.of(runtime, imageService), observers);
     try {
       server.start();
     } catch (IOException e) {
       socket.close();
       throw new StartupException("cannot listen on " + socket.path() + ": " + e.getMessage());
+    }
+    if (metrics != null) {
+      try {
+        server.closeAlso(MetricsEndpoint.start(config.metrics().host(), config.metrics().port(), metrics));
+      } catch (IOException e) {
+        server.close();
+        throw new StartupException("cannot serve metrics on " + config.metrics().address() + ": " + e.getMessage());
+      }
     }
     server.ready();
     LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());

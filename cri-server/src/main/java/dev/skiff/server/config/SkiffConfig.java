@@ -11,6 +11,7 @@ public record SkiffConfig(
     NetworkConfig network,
     ImageConfig image,
     StreamingConfig streaming,
+    MetricsConfig metrics,
     Map<String, RegistryConfig> registries) {
 
   public SkiffConfig {
@@ -24,6 +25,7 @@ public record SkiffConfig(
         new NetworkConfig("skiff0", "10.88.0.0/16"),
         new ImageConfig(List.of(), 30, 3),
         new StreamingConfig("127.0.0.1", 0, 60, "", ""),
+        new MetricsConfig(""),
         Map.of());
   }
 
@@ -34,6 +36,7 @@ public record SkiffConfig(
     network.validate();
     image.validate();
     streaming.validate();
+    metrics.validate();
     registries.forEach((host, registry) -> registry.validate("registries." + host));
     return this;
   }

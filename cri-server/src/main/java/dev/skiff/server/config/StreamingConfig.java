@@ -1,8 +1,5 @@
 package dev.skiff.server.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-
 /**
  * [streaming]: the exec/attach/port-forward server whose URLs the Exec, Attach and
  * PortForward RPCs return. address is an IP literal (kubelet must reach it; loopback by
@@ -17,7 +14,7 @@ public record StreamingConfig(String address, int port, int tokenTtlSeconds, Str
   }
 
   void validate() {
-    if (address == null || !isIpLiteral(address)) {
+    if (address == null || !IpLiterals.isIpLiteral(address)) {
       throw new ConfigException("streaming.address", "must be an IPv4 or IPv6 address, not '" + address + "'");
     }
     if (port < 0 || port > 65535) {
@@ -38,30 +35,5 @@ public record StreamingConfig(String address, int port, int tokenTtlSeconds, Str
 
   public boolean tls() {
     return !tlsCertFile.isEmpty();
-  }
-
-  private static boolean isIpLiteral(String text) {
-    if (text.startsWith("[")) {
-      return false;
-    }
-    if (text.contains(":")) {
-      // With a colon, InetAddress only parses an IPv6 literal; it never resolves a name.
-      try {
-        InetAddress.getByName("[" + text + "]");
-        return true;
-      } catch (UnknownHostException e) {
-        return false;
-      }
-    }
-    String[] octets = text.split("\\.", -1);
-    if (octets.length != 4) {
-      return false;
-    }
-    for (String octet : octets) {
-      if (!octet.matches("[0-9]{1,3}") || Integer.parseInt(octet) > 255) {
-        return false;
-      }
-    }
-    return true;
   }
 }

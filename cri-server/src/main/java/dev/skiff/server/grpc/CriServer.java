@@ -2,6 +2,7 @@ package dev.skiff.server.grpc;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -10,6 +11,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,8 +25,17 @@ public final class CriServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Server server;
+  private final List<AutoCloseable> companions = new ArrayList<>();
 
   public CriServer(DaemonSocket socket, List<BindableService> services) {
+    this(socket, services, List.of());
+  }
+
+  /**
+   * @param observers interceptors that watch every call (metrics); they run first, so they
+   *     also see the calls the readiness gate turns away
+   */
+  public CriServer(DaemonSocket socket, List<BindableService> services, List<ServerInterceptor> observers) {
     if (!Epoll.isAvailable()) {
       throw new IllegalStateException("Netty's epoll transport is unavailable: " + Epoll.unavailabilityCause());
     }
@@ -39,7 +50,9 @@ public final class CriServer implements AutoCloseable {
     RequestLogging logging = new RequestLogging();
     for (BindableService service : services) {
       // Interceptors run last-added first: the gate answers before anything is logged as work.
-      builder.addService(ServerInterceptors.intercept(service, logging, gate));
+      List<ServerInterceptor> chain = new ArrayList<>(List.of(logging, gate));
+      chain.addAll(observers);
+      builder.addService(ServerInterceptors.intercept(service, chain));
     }
     this.server = builder.build();
   }
@@ -52,6 +65,11 @@ public final class CriServer implements AutoCloseable {
   /** Lets calls through once recovery is done. */
   public void ready() {
     gate.open();
+  }
+
+  /** Closes companion with the server (the metrics endpoint). */
+  public void closeAlso(AutoCloseable companion) {
+    companions.add(companion);
   }
 
   public void awaitTermination() throws InterruptedException {
@@ -68,6 +86,13 @@ public final class CriServer implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    for (AutoCloseable companion : companions) {
+      try {
+        companion.close();
+      } catch (Exception e) {
+        // Shutting down: nothing left to tell.
+      }
     }
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);

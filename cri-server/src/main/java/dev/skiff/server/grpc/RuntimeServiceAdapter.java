@@ -42,7 +42,23 @@ import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
 import dev.skiff.server.rpc.container.ContainerRpcs;
+import dev.skiff.server.rpc.events.ContainerEventHub;
+import dev.skiff.server.rpc.stats.StatsRpcs;
 import dev.skiff.server.rpc.sandbox.SandboxRpcs;
+import dev.skiff.cri.v1.ContainerEventResponse;
+import dev.skiff.cri.v1.ContainerStatsRequest;
+import dev.skiff.cri.v1.ContainerStatsResponse;
+import dev.skiff.cri.v1.GetEventsRequest;
+import dev.skiff.cri.v1.ListContainerStatsRequest;
+import dev.skiff.cri.v1.ListContainerStatsResponse;
+import dev.skiff.cri.v1.ListMetricDescriptorsRequest;
+import dev.skiff.cri.v1.ListMetricDescriptorsResponse;
+import dev.skiff.cri.v1.ListPodSandboxMetricsRequest;
+import dev.skiff.cri.v1.ListPodSandboxMetricsResponse;
+import dev.skiff.cri.v1.ListPodSandboxStatsRequest;
+import dev.skiff.cri.v1.ListPodSandboxStatsResponse;
+import dev.skiff.cri.v1.PodSandboxStatsRequest;
+import dev.skiff.cri.v1.PodSandboxStatsResponse;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -56,6 +72,8 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
   private final UpdateRuntimeConfigRpc updateRuntimeConfig;
   private final SandboxRpcs sandbox;
   private final ContainerRpcs containers;
+  private StatsRpcs stats;
+  private ContainerEventHub events;
 
   /** Without pod sandbox RPCs (they answer UNIMPLEMENTED), as unit tests of the runtime RPCs use it. */
   public RuntimeServiceAdapter(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig,
@@ -77,6 +95,13 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     this.updateRuntimeConfig = updateRuntimeConfig;
     this.sandbox = sandbox;
     this.containers = containers;
+  }
+
+  /** Serves the stats and metrics RPCs and GetContainerEvents (UNIMPLEMENTED until this is called). */
+  public RuntimeServiceAdapter withStats(StatsRpcs stats, ContainerEventHub events) {
+    this.stats = stats;
+    this.events = events;
+    return this;
   }
 
   @Override
@@ -224,5 +249,72 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
       return;
     }
     UnaryCalls.run("ExecSync", request, responses, containers.execSync());
+  }
+
+  @Override
+  public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> responses) {
+    if (stats == null) {
+      super.containerStats(request, responses);
+      return;
+    }
+    UnaryCalls.run("ContainerStats", request, responses, stats.containerStats());
+  }
+
+  @Override
+  public void listContainerStats(ListContainerStatsRequest request,
+      StreamObserver<ListContainerStatsResponse> responses) {
+    if (stats == null) {
+      super.listContainerStats(request, responses);
+      return;
+    }
+    UnaryCalls.run("ListContainerStats", request, responses, stats.listContainerStats());
+  }
+
+  @Override
+  public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> responses) {
+    if (stats == null) {
+      super.podSandboxStats(request, responses);
+      return;
+    }
+    UnaryCalls.run("PodSandboxStats", request, responses, stats.podSandboxStats());
+  }
+
+  @Override
+  public void listPodSandboxStats(ListPodSandboxStatsRequest request,
+      StreamObserver<ListPodSandboxStatsResponse> responses) {
+    if (stats == null) {
+      super.listPodSandboxStats(request, responses);
+      return;
+    }
+    UnaryCalls.run("ListPodSandboxStats", request, responses, stats.listPodSandboxStats());
+  }
+
+  @Override
+  public void listMetricDescriptors(ListMetricDescriptorsRequest request,
+      StreamObserver<ListMetricDescriptorsResponse> responses) {
+    if (stats == null) {
+      super.listMetricDescriptors(request, responses);
+      return;
+    }
+    UnaryCalls.run("ListMetricDescriptors", request, responses, stats.listMetricDescriptors());
+  }
+
+  @Override
+  public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request,
+      StreamObserver<ListPodSandboxMetricsResponse> responses) {
+    if (stats == null) {
+      super.listPodSandboxMetrics(request, responses);
+      return;
+    }
+    UnaryCalls.run("ListPodSandboxMetrics", request, responses, stats.listPodSandboxMetrics());
+  }
+
+  @Override
+  public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> responses) {
+    if (events == null) {
+      super.getContainerEvents(request, responses);
+      return;
+    }
+    events.subscribe(new GrpcEventSink<>(responses));
   }
 }

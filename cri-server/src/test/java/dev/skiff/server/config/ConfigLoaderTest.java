@@ -151,6 +151,26 @@ class ConfigLoaderTest {
     assertEquals("streaming.tls_key_file", e.key());
   }
 
+  @Test
+  void metricsAreOffByDefaultAndTakeAnIpLiteralWithAPort() {
+    MetricsConfig metrics = ConfigLoader.load(null, false, Map.of()).metrics();
+    assertFalse(metrics.enabled());
+
+    MetricsConfig on = ConfigLoader.load(null, false, Map.of("metrics.address", "127.0.0.1:9090")).metrics();
+    assertTrue(on.enabled());
+    assertEquals("127.0.0.1", on.host());
+    assertEquals(9090, on.port());
+    MetricsConfig v6 = ConfigLoader.load(null, false, Map.of("metrics.address", "[::1]:0")).metrics();
+    assertEquals("::1", v6.host());
+    assertEquals(0, v6.port());
+    for (String address : new String[] {"9090", "localhost:9090", "::1:9090", "127.0.0.1:70000", "127.0.0.1:",
+        "127.0.0.1:http", ":9090"}) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> ConfigLoader.load(null, false, Map.of("metrics.address", address)), address);
+      assertEquals("metrics.address", e.key());
+    }
+  }
+
   private Path write(String name, String text) throws IOException {
     Path file = dir.resolve(name);
     Files.writeString(file, text);

@@ -28,6 +28,9 @@ public interface CgroupDriver {
   /** The cgroup's directory in each hierarchy, for leak checks and verbose status. */
   List<Path> directories(String cgroup);
 
+  /** The mounted hierarchies this driver writes, for the stats readers to pick each figure's source. */
+  List<Hierarchy> hierarchies();
+
   /** Creates skiff's own root in every hierarchy (once, at start). */
   void createRoot() throws CgroupException;
 }

@@ -135,6 +135,11 @@ public final class CgroupV1Driver implements CgroupDriver {
   }
 
   @Override
+  public List<Hierarchy> hierarchies() {
+    return hierarchies;
+  }
+
+  @Override
   public List<Path> directories(String cgroup) {
     List<Path> dirs = new ArrayList<>();
     for (Hierarchy hierarchy : hierarchies) {

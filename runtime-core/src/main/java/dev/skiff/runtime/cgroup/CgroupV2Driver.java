@@ -83,6 +83,11 @@ public final class CgroupV2Driver implements CgroupDriver {
   }
 
   @Override
+  public List<Hierarchy> hierarchies() {
+    return List.of(hierarchy);
+  }
+
+  @Override
   public List<Path> directories(String cgroup) {
     return List.of(hierarchy.directory(cgroup));
   }

@@ -25,16 +25,23 @@ public final class NamespaceThread implements AutoCloseable {
   private static final int[] KINDS = {Namespaces.CLONE_NEWNET, Namespaces.CLONE_NEWIPC, Namespaces.CLONE_NEWUTS};
   private static final String[] NAMES = {"net", "ipc", "uts"};
 
+  private final String threadName;
   private ExecutorService executor;
   private int[] hostFds;
 
   public NamespaceThread() {
+    this("skiff-namespaces");
+  }
+
+  /** A namespace thread of its own, named threadName (stats readers keep off the pods' thread). */
+  public NamespaceThread(String threadName) {
+    this.threadName = threadName;
     start();
   }
 
   private synchronized void start() {
     executor = Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, "skiff-namespaces");
+      Thread thread = new Thread(task, threadName);
       thread.setDaemon(true);
       return thread;
     });
