@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * The built-in pod network: a bridge, one veth pair per pod (host end on the bridge, the
  * pod end "eth0" in the pod's network namespace), addresses from {@link Ipam}, and NAT and
  * host ports in {@link NatTable}. Per-pod links, addresses and routes go through rtnetlink
- * ({@link RtNetlink}): forking {@code ip} twice per pod cost about 10 ms of RunPodSandbox.
- * The bridge (once, at start) and nftables still use {@code ip -batch} and {@code nft -f}.
+ * ({@link RtNetlink}) instead of two forks of {@code ip} per pod (bin/bench-pods: RunPodSandbox
+ * median 33 -> 18 ms); nftables goes through libnftables (see {@link NatTable}). Only the
+ * bridge, once at start, forks {@code ip -batch}.
  */
 public final class PodNetwork {
   private static final Logger LOG = LoggerFactory.getLogger(PodNetwork.class);
