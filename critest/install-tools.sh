@@ -3,7 +3,8 @@
 # need. Idempotent and fast when nothing is missing; run as root.
 #
 #   Debian packages (apt-get): iproute2 nftables busybox-static docker-registry
-#     skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl, plus the
+#     skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl, qemu-system-x86
+#     and xz-utils (bin/cgv2-vm boots a pure cgroup v2 kernel), plus the
 #     `busybox` .deb downloaded (not installed: it conflicts with
 #     busybox-static) into .cache/debs for the test images.
 #   Go tools, pinned to cri-tools $CRI_TOOLS_VERSION, into .cache/tools/bin:
@@ -15,7 +16,7 @@
 set -euo pipefail
 
 CRI_TOOLS_VERSION=v1.36.0   # keep equal to the require line in critest/tools/go.mod
-APT_PACKAGES="iproute2 nftables busybox-static docker-registry skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl apache2-utils openssl"
+APT_PACKAGES="iproute2 nftables busybox-static docker-registry skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl apache2-utils openssl qemu-system-x86 xz-utils"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -39,7 +40,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get "${APT_OPTS[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null ||
     die "cannot install Debian packages: ${missing[*]}"
 fi
-for t in ip nft busybox docker-registry skopeo jq nsenter unshare xmllint python3 gcc curl htpasswd openssl; do
+for t in ip nft busybox docker-registry skopeo jq nsenter unshare xmllint python3 gcc curl htpasswd openssl qemu-system-x86_64 xz; do
   command -v "$t" >/dev/null || die "tool '$t' is still missing after apt-get install"
 done
 

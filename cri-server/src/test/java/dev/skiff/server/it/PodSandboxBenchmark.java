@@ -3,6 +3,8 @@ package dev.skiff.server.it;
 import dev.skiff.cri.v1.LinuxPodSandboxConfig;
 import dev.skiff.cri.v1.PodSandboxConfig;
 import dev.skiff.cri.v1.PodSandboxMetadata;
+import dev.skiff.cri.v1.PortMapping;
+import dev.skiff.cri.v1.Protocol;
 import dev.skiff.cri.v1.RemovePodSandboxRequest;
 import dev.skiff.cri.v1.RunPodSandboxRequest;
 import dev.skiff.cri.v1.StopPodSandboxRequest;
@@ -14,7 +16,8 @@ import java.util.List;
  * Benchmark command (not a test): RunPodSandbox, StopPodSandbox and RemovePodSandbox N times
  * over direct gRPC against the real skiffd in a private netns, printing median and p90 per
  * step. crictl is not used: its own start-up (about 70 ms) would hide the runtime's time.
- * Run with bin/bench-pods [N] after mvn verify (it needs the test classes).
+ * Run with bin/bench-pods [RUNS [WARMUP [HOST_PORTS]]] after mvn verify (it needs the test
+ * classes); HOST_PORTS (default 0) gives every pod that many TCP host port mappings.
  */
 public final class PodSandboxBenchmark {
   private PodSandboxBenchmark() {}
@@ -22,6 +25,7 @@ public final class PodSandboxBenchmark {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int hostPorts = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     List<Long> run = new ArrayList<>();
     List<Long> stop = new ArrayList<>();
     List<Long> remove = new ArrayList<>();
@@ -32,6 +36,7 @@ public final class PodSandboxBenchmark {
             .setMetadata(PodSandboxMetadata.newBuilder().setName("bench-" + i).setNamespace("bench").setUid("u" + i))
             .setHostname("bench-" + i)
             .setLinux(LinuxPodSandboxConfig.getDefaultInstance())
+            .addAllPortMappings(portMappings(hostPorts))
             .build();
         long t0 = System.nanoTime();
         String id = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
@@ -48,11 +53,21 @@ public final class PodSandboxBenchmark {
         }
       }
     }
-    System.out.printf("pod sandbox lifecycle, %d runs after %d warm-up (ms)%n", runs, warmup);
+    System.out.printf("pod sandbox lifecycle, %d runs after %d warm-up, %d host ports per pod (ms)%n",
+        runs, warmup, hostPorts);
     System.out.printf("%-18s %8s %8s%n", "step", "median", "p90");
     print("RunPodSandbox", run);
     print("StopPodSandbox", stop);
     print("RemovePodSandbox", remove);
+  }
+
+  /** TCP host ports 30000, 30001... (each pod is removed before the next one starts). */
+  private static List<PortMapping> portMappings(int count) {
+    List<PortMapping> ports = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ports.add(PortMapping.newBuilder().setProtocol(Protocol.TCP).setHostPort(30000 + i).setContainerPort(8080 + i).build());
+    }
+    return ports;
   }
 
   private static void print(String step, List<Long> nanos) {

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Writes and directory operations on cgroupfs, with errors naming the file. */
 final class CgroupFiles {
@@ -31,6 +33,22 @@ final class CgroupFiles {
     } catch (IOException e) {
       throw new CgroupException("cannot read " + path + ": " + e, e, false);
     }
+  }
+
+  /** A flat-keyed cgroup file ("key value" per line) as key -> value. */
+  static Map<String, Long> flatKeyed(Path dir, String file) throws CgroupException {
+    Map<String, Long> values = new LinkedHashMap<>();
+    for (String line : read(dir, file).split("\n")) {
+      String[] parts = line.trim().split("\\s+");
+      if (parts.length == 2) {
+        try {
+          values.put(parts[0], Long.parseLong(parts[1]));
+        } catch (NumberFormatException e) {
+          throw new CgroupException("unexpected line '" + line + "' in " + dir.resolve(file), e, false);
+        }
+      }
+    }
+    return values;
   }
 
   static void mkdirs(Path dir) throws CgroupException {

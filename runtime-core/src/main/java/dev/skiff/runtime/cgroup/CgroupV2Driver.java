@@ -1,9 +1,12 @@
 package dev.skiff.runtime.cgroup;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,5 +93,47 @@ public final class CgroupV2Driver implements CgroupDriver {
   @Override
   public List<Path> directories(String cgroup) {
     return List.of(hierarchy.directory(cgroup));
+  }
+
+  /**
+   * SIGKILLs every process of the cgroup and of its descendants in one write to cgroup.kill
+   * (Linux 5.14+; a fork racing the kill cannot escape it), then waits until cgroup.events
+   * reports it unpopulated.
+   */
+  public void kill(String cgroup, Duration timeout) throws CgroupException {
+    Path dir = hierarchy.directory(cgroup);
+    if (!Files.exists(dir.resolve("cgroup.kill"))) {
+      throw new CgroupException("cgroup " + dir + " has no cgroup.kill (kernel older than 5.14)", null, false);
+    }
+    CgroupFiles.write(dir, "cgroup.kill", "1");
+    awaitEvent(dir, "populated", 0, timeout);
+  }
+
+  /** Freezes (or thaws) every process of the cgroup and waits until cgroup.events says so. */
+  public void freeze(String cgroup, boolean frozen, Duration timeout) throws CgroupException {
+    Path dir = hierarchy.directory(cgroup);
+    CgroupFiles.write(dir, "cgroup.freeze", frozen ? "1" : "0");
+    awaitEvent(dir, "frozen", frozen ? 1 : 0, timeout);
+  }
+
+  /** A flat-keyed file ("memory.events", "pids.events", "cpu.stat"...) as key -> value. */
+  public Map<String, Long> counters(String cgroup, String file) throws CgroupException {
+    return CgroupFiles.flatKeyed(hierarchy.directory(cgroup), file);
+  }
+
+  private static void awaitEvent(Path dir, String key, long value, Duration timeout) throws CgroupException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (CgroupFiles.flatKeyed(dir, "cgroup.events").getOrDefault(key, -1L) != value) {
+      if (System.nanoTime() > deadline) {
+        throw new CgroupException("cgroup " + dir + " did not reach " + key + " " + value + " within "
+            + timeout.toMillis() + " ms", null, false);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CgroupException("interrupted waiting for " + key + " " + value + " in " + dir, e, false);
+      }
+    }
   }
 }

@@ -2,6 +2,8 @@ package dev.skiff.runtime.linux;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
 /**
@@ -55,6 +57,16 @@ public interface LibC {
 
   @SaveError
   int close(int fd);
+
+  // rtnetlink (RtNetlink): one socket per network namespace, one message per send.
+  @SaveError
+  int socket(int domain, int type, int protocol);
+
+  @SaveError
+  long send(int fd, @In byte[] buffer, long length, int flags);
+
+  @SaveError
+  long recv(int fd, @Out byte[] buffer, long length, int flags);
 
   static int errno() {
     return RUNTIME.getLastError();

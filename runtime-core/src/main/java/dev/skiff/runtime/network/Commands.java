@@ -1,5 +1,6 @@
 package dev.skiff.runtime.network;
 
+import dev.skiff.runtime.linux.Nftables;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code ip} and {@code nft} with a batch of commands on stdin: one fork per step,
- * not per command. The child inherits the network namespace of the calling thread.
+ * not per command. The child inherits the network namespace of the calling thread. nft
+ * scripts run in-process through libnftables instead when it is there ({@link #nft}).
  */
 final class Commands {
   private static final long TIMEOUT_SECONDS = 10;
@@ -63,5 +65,22 @@ final class Commands {
 
   static List<String> nftBatch() {
     return new ArrayList<>(List.of("nft", "-f", "-"));
+  }
+
+  /** One nft transaction: in-process through libnftables when it loads, else a forked nft -f -. */
+  static Result nft(String script) throws NetworkException {
+    if (Nftables.available()) {
+      Nftables.Result result = Nftables.run(script);
+      return new Result(result.exitCode(), result.error());
+    }
+    return run(nftBatch(), script);
+  }
+
+  static void checkNft(String script) throws NetworkException {
+    Result result = nft(script);
+    if (result.exitCode() != 0) {
+      throw new NetworkException(NetworkException.Kind.FAILED, "nft failed on [" + script.trim().replace('\n', ';')
+          + "]: " + result.output());
+    }
   }
 }

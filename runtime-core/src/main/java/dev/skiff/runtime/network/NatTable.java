@@ -46,11 +46,11 @@ public final class NatTable {
         + "    iifname \"" + bridge + "\" oifname \"" + bridge + "\" ct status dnat masquerade\n"
         + "    ip saddr @pod_subnets ip daddr != @pod_subnets masquerade\n  }\n"
         + "}\n";
-    Commands.check(Commands.nftBatch(), script);
+    Commands.checkNft(script);
   }
 
   public void addSubnet(Subnet subnet) throws NetworkException {
-    Commands.check(Commands.nftBatch(), "add element ip " + TABLE + " pod_subnets { " + subnet + " }\n");
+    Commands.checkNft("add element ip " + TABLE + " pod_subnets { " + subnet + " }\n");
   }
 
   /** Adds the pod's host ports in one transaction; a port already taken fails all of them, naming it. */
@@ -62,7 +62,7 @@ public final class NatTable {
     for (PortMapping port : ports) {
       script.append("create element ip ").append(TABLE).append(' ').append(element(podAddress, port)).append('\n');
     }
-    Commands.Result result = Commands.run(Commands.nftBatch(), script.toString());
+    Commands.Result result = Commands.nft(script.toString());
     if (result.exitCode() != 0) {
       NetworkException.Kind kind = result.output().contains("File exists")
           ? NetworkException.Kind.CONFLICT : NetworkException.Kind.FAILED;
@@ -73,16 +73,28 @@ public final class NatTable {
   }
 
   /**
-   * Removes the pod's host ports, each in its own add+delete transaction: adding the same
+   * Removes the pod's host ports. Each element is added, then deleted: adding the same
    * element first makes the delete succeed when it is already gone, and adding fails (so
-   * nothing is deleted) when the port now belongs to another pod.
+   * nothing is deleted) when the port now belongs to another pod. All pairs go in one nft
+   * transaction; only if that fails (a port was taken over) does each pair get its own.
    */
   public void removePorts(String podAddress, List<PortMapping> ports) throws NetworkException {
-    for (PortMapping port : ports) {
-      String element = element(podAddress, port);
-      Commands.run(Commands.nftBatch(), "add element ip " + TABLE + " " + element + "\n"
-          + "delete element ip " + TABLE + " " + element + "\n");
+    if (ports.isEmpty()) {
+      return;
     }
+    StringBuilder all = new StringBuilder();
+    for (PortMapping port : ports) {
+      all.append(addThenDelete(element(podAddress, port)));
+    }
+    if (ports.size() == 1 || Commands.nft(all.toString()).exitCode() != 0) {
+      for (PortMapping port : ports) {
+        Commands.nft(addThenDelete(element(podAddress, port)));
+      }
+    }
+  }
+
+  private static String addThenDelete(String element) {
+    return "add element ip " + TABLE + " " + element + "\n" + "delete element ip " + TABLE + " " + element + "\n";
   }
 
   private static String element(String podAddress, PortMapping port) {

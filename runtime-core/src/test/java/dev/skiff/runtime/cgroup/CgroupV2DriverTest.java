@@ -87,4 +87,18 @@ class CgroupV2DriverTest {
     assertThrows(CgroupException.class, () -> driver.create("p",
         new CgroupLimits(0, 0, 0, 200, 100, "", "", Map.of(), Map.of())));
   }
+
+  @Test
+  void countersReadFlatKeyedFiles() throws Exception {
+    CgroupFsTree tree = CgroupFsTree.unified(tmp);
+    Path pod = tree.fs("ci.slice/skiff-test/p");
+    Files.createDirectories(pod);
+    Files.writeString(pod.resolve("memory.events"), "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\noom_group_kill 0\n");
+    CgroupV2Driver driver = (CgroupV2Driver) CgroupDrivers.forMounts(tree.mountinfo, tree.selfCgroup, "skiff-test");
+    Map<String, Long> events = driver.counters("p", "memory.events");
+    assertEquals(12L, events.get("max"));
+    assertEquals(1L, events.get("oom_kill"));
+    Files.writeString(pod.resolve("pids.events"), "max many\n");
+    assertThrows(CgroupException.class, () -> driver.counters("p", "pids.events"));
+  }
 }
