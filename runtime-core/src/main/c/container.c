@@ -15,6 +15,7 @@
 #include "mounts.h"
 #include "namespaces.h"
 #include "resolve.h"
+#include "seccomp.h"
 #include "sync.h"
 
 static int setup_stdio(const struct container_io *io, struct err *e) {
@@ -96,6 +97,12 @@ static int setup(const struct plan *plan, const struct container_io *io, struct 
   if (enter_cwd(plan, e) < 0) {
     return -1;
   }
+  /* Loading a filter needs no_new_privs or CAP_SYS_ADMIN: without no_new_privs it goes in
+     while the shim still holds its capabilities (as runc does), so the profile must allow
+     the identity syscalls; with it, after the start signal, as close to execve as possible. */
+  if (seccomp_before_identity(plan, e) < 0) {
+    return -1;
+  }
   return identity_apply(plan, e);
 }
 
@@ -112,7 +119,9 @@ void container_main(const struct plan *plan, const struct container_io *io) {
   if (sync_recv(io->sync, msg, sizeof msg) <= 0 || strcmp(msg, "go") != 0) {
     _exit(1); /* the shim is gone: never run unsupervised */
   }
-  exec_process(plan->args, plan->env, plan_getenv(plan, "PATH"), &e);
+  if (seccomp_after_identity(plan, &e) == 0) {
+    exec_process(plan->args, plan->env, plan_getenv(plan, "PATH"), &e);
+  }
   sync_send_error(io->sync, &e);
   _exit(127);
 }

@@ -17,6 +17,7 @@
 #include "execpath.h"
 #include "identity.h"
 #include "plan.h"
+#include "seccomp.h"
 #include "util.h"
 
 #define OUTPUT_CAP (16 * 1024 * 1024)
@@ -88,7 +89,8 @@ __attribute__((noreturn)) static void command(const struct plan *plan, char **ar
   setpgid(0, 0);
   if (chdir(plan->cwd ? plan->cwd : "/") < 0 && chdir("/") < 0) {
     fail_errno(&e, "chdir");
-  } else if (identity_apply(plan, &e) == 0) {
+  } else if (seccomp_before_identity(plan, &e) == 0 && identity_apply(plan, &e) == 0 &&
+             seccomp_after_identity(plan, &e) == 0) {
     exec_process(args, plan->env, plan_getenv(plan, "PATH"), &e);
   }
   write_all(report, e.msg, strlen(e.msg));

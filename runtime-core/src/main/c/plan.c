@@ -100,7 +100,9 @@ static int apply(struct plan *p, char **f, size_t nf, struct err *e) {
   const char *key = f[0];
   unsigned long long u[6];
   long long l;
-  if (strcmp(key, "arg") == 0) {
+  if (strncmp(key, "seccomp_", 8) == 0) {
+    return seccomp_plan_directive(&p->seccomp, f, nf, e);
+  } else if (strcmp(key, "arg") == 0) {
     NEED(1);
     p->args = push_string(p->args, &p->nargs, f[1]);
   } else if (strcmp(key, "env") == 0) {

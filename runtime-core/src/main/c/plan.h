@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "seccomp.h"
 #include "util.h"
 
 enum ns_kind { NS_NET, NS_IPC, NS_UTS, NS_PID, NS_CGROUP, NS_KINDS };
@@ -80,6 +81,7 @@ struct plan {
   size_t nsysctls;
   uint64_t caps[CAP_SETS];
   int no_new_privs;
+  struct seccomp_plan *seccomp; /* NULL: unconfined */
   struct plan_rlimit *rlimits;
   size_t nrlimits;
   int has_oom_score_adj;

@@ -14,6 +14,7 @@ import java.util.Set;
  *     containerd since CVE-2022-24769)
  * @param extraDevices devices from the CRI config, listed in config.json; the defaults
  *     ({@link DeviceNode#DEFAULTS}) are implied there, as for runc, and explicit in the plan
+ * @param seccomp the resolved filter; null = unconfined
  */
 public record RuntimeSpec(
     List<String> args,
@@ -23,6 +24,7 @@ public record RuntimeSpec(
     Set<String> capabilities,
     Set<String> ambientCapabilities,
     boolean noNewPrivs,
+    SeccompProfile seccomp,
     List<Rlimit> rlimits,
     Integer oomScoreAdj,
     boolean terminal,
