@@ -3,6 +3,7 @@
  *   skiff-shim create --bundle DIR
  *   skiff-shim exec --bundle DIR --pid PID [--pid-start TICKS] [--timeout-ms MS] --result FILE -- CMD...
  *   skiff-shim log-pipe --log FILE [--stream stdout|stderr] [--max-line BYTES]
+ *   skiff-shim pod-init --state FILE   (podinit.h)
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -12,11 +13,13 @@
 #include "exec.h"
 #include "logpipe.h"
 #include "monitor.h"
+#include "podinit.h"
 
 static int usage(void) {
   fputs("usage: skiff-shim create --bundle DIR\n"
         "       skiff-shim exec --bundle DIR --pid PID [--pid-start TICKS] [--timeout-ms MS] --result FILE -- CMD...\n"
-        "       skiff-shim log-pipe --log FILE [--stream NAME] [--max-line BYTES]\n",
+        "       skiff-shim log-pipe --log FILE [--stream NAME] [--max-line BYTES]\n"
+        "       skiff-shim pod-init --state FILE\n",
         stderr);
   return 2;
 }
@@ -60,6 +63,10 @@ int main(int argc, char **argv) {
         .args = argv + dashes + 1,
     };
     return exec_main(&req);
+  }
+  if (strcmp(argv[1], "pod-init") == 0) {
+    const char *state = flag(argc, argv, "--state");
+    return state ? pod_init_main(state) : usage();
   }
   if (strcmp(argv[1], "log-pipe") == 0) {
     const char *log = flag(argc, argv, "--log");
