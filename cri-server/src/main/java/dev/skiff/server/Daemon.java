@@ -3,7 +3,6 @@ package dev.skiff.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.skiff.image.ImageStore;
-import dev.skiff.image.SnapshotUsers;
 import dev.skiff.server.config.SkiffConfig;
 import dev.skiff.server.grpc.CriServer;
 import dev.skiff.server.grpc.DaemonSocket;
@@ -19,7 +18,8 @@ import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
-import dev.skiff.server.rpc.sandbox.PodContainers;
+import dev.skiff.server.rpc.container.ContainerEventListener;
+import dev.skiff.server.state.ContainerStore;
 import dev.skiff.server.state.RuntimeSettingsStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,21 +62,31 @@ public final class Daemon {
   public static CriServer start(SkiffConfig config) throws StartupException {
     Path stateDir = Path.of(config.daemon().stateDir());
     Path runDir = Path.of(config.daemon().runDir());
-    DaemonSocket socket;
+    DaemonSocket socket = null;
     RuntimeSettingsStore settings;
-    ImageStore images;
     PodSandboxes pods;
+    ImageStore images;
+    Containers containers;
     try {
       createPrivateDir(stateDir);
       createPrivateDir(runDir);
       socket = DaemonSocket.claim(Path.of(config.daemon().socket()));
       settings = new RuntimeSettingsStore(stateDir);
-      images = ImageStore.open(ImageStoreSettingsFactory.from(config, stateDir), SnapshotUsers.NONE);
-      pods = PodSandboxes.create(config, settings, PodContainers.NONE);
+      ContainerStore containerStore = new ContainerStore(stateDir);
+      DeferredPodContainers podContainers = new DeferredPodContainers();
+      pods = PodSandboxes.create(config, settings, podContainers);
+      images = ImageStore.open(ImageStoreSettingsFactory.from(config, stateDir), containerStore::snapshotsInUse);
+      containers = Containers.create(config, containerStore, pods.store(), pods.cgroups(), images,
+          ContainerEventListener.LOGGING);
+      podContainers.bind(containers.podContainers());
     } catch (DaemonSocket.SocketUnavailableException e) {
       throw new StartupException(e.getMessage());
-    } catch (IOException e) {
-      throw new StartupException("cannot prepare state: " + e.getMessage());
+    } catch (Exception e) {
+      if (socket != null) {
+        socket.close();
+      }
+      throw new StartupException((e instanceof IOException ? "cannot prepare state: " : "cannot prepare containers: ")
+          + e.getMessage());
     }
 
     String configJson = toJson(config);
@@ -85,7 +95,8 @@ public final class Daemon {
         pods::networkCondition,
         () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
     RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
-        new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings), pods.rpcs());
+        new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings), pods.rpcs(),
+        containers.rpcs());
     // Recovery runs before the socket listens: the shutdown hook that removes the socket is
     // only installed once start() returns, so a client must not see skiffd before then.
     try {
@@ -93,6 +104,12 @@ public final class Daemon {
     } catch (Exception e) {
       socket.close();
       throw new StartupException("cannot recover pod sandboxes: " + e);
+    }
+    try {
+      containers.recover();
+    } catch (Exception e) {
+      socket.close();
+      throw new StartupException("cannot recover containers: " + e);
     }
     ImageServiceAdapter imageService = new ImageServiceAdapter(
         new PullImageRpc(images, ImageServiceAdapter::callTimeLeft), new ImageStatusRpc(images),

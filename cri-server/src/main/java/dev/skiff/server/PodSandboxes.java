@@ -83,6 +83,14 @@ public final class PodSandboxes {
     return network.ready() ? Condition.ok() : new Condition(false, "NetworkNotReady", network.notReadyReason());
   }
 
+  public PodStore store() {
+    return store;
+  }
+
+  public CgroupDriver cgroups() {
+    return runtime.cgroups();
+  }
+
   public String cgroupMode() {
     return runtime.cgroups().mode().name();
   }

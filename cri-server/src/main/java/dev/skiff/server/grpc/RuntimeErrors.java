@@ -1,6 +1,7 @@
 package dev.skiff.server.grpc;
 
 import dev.skiff.runtime.cgroup.CgroupException;
+import dev.skiff.runtime.container.ContainerException;
 import dev.skiff.runtime.network.NetworkException;
 import dev.skiff.runtime.pod.PodSetupException;
 import io.grpc.Status;
@@ -31,6 +32,18 @@ final class RuntimeErrors {
         case FAILED -> internal(network);
       };
       return status.withDescription(network.getMessage());
+    }
+    if (error instanceof ContainerException container) {
+      Status status = switch (container.kind()) {
+        case INVALID -> Status.INVALID_ARGUMENT;
+        case NOT_FOUND -> Status.NOT_FOUND;
+        case PRECONDITION -> Status.FAILED_PRECONDITION;
+        // The container could not exec (missing executable, bad user): a property of what was
+        // asked for, not of skiffd; the message names the cause, as containerd's does.
+        case START_FAILED -> Status.FAILED_PRECONDITION;
+        case INTERNAL -> internal(container);
+      };
+      return status.withDescription(container.getMessage());
     }
     if (error instanceof CgroupException cgroup) {
       return (cgroup.invalidRequest() ? Status.INVALID_ARGUMENT : internal(cgroup)).withDescription(cgroup.getMessage());

@@ -1,5 +1,23 @@
 package dev.skiff.server.grpc;
 
+import dev.skiff.cri.v1.CreateContainerRequest;
+import dev.skiff.cri.v1.CreateContainerResponse;
+import dev.skiff.cri.v1.StartContainerRequest;
+import dev.skiff.cri.v1.StartContainerResponse;
+import dev.skiff.cri.v1.StopContainerRequest;
+import dev.skiff.cri.v1.StopContainerResponse;
+import dev.skiff.cri.v1.RemoveContainerRequest;
+import dev.skiff.cri.v1.RemoveContainerResponse;
+import dev.skiff.cri.v1.ContainerStatusRequest;
+import dev.skiff.cri.v1.ContainerStatusResponse;
+import dev.skiff.cri.v1.ListContainersRequest;
+import dev.skiff.cri.v1.ListContainersResponse;
+import dev.skiff.cri.v1.UpdateContainerResourcesRequest;
+import dev.skiff.cri.v1.UpdateContainerResourcesResponse;
+import dev.skiff.cri.v1.ReopenContainerLogRequest;
+import dev.skiff.cri.v1.ReopenContainerLogResponse;
+import dev.skiff.cri.v1.ExecSyncRequest;
+import dev.skiff.cri.v1.ExecSyncResponse;
 import dev.skiff.cri.v1.ListPodSandboxRequest;
 import dev.skiff.cri.v1.ListPodSandboxResponse;
 import dev.skiff.cri.v1.PodSandboxStatusRequest;
@@ -23,6 +41,7 @@ import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
+import dev.skiff.server.rpc.container.ContainerRpcs;
 import dev.skiff.server.rpc.sandbox.SandboxRpcs;
 import io.grpc.stub.StreamObserver;
 
@@ -36,6 +55,7 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
   private final RuntimeConfigRpc runtimeConfig;
   private final UpdateRuntimeConfigRpc updateRuntimeConfig;
   private final SandboxRpcs sandbox;
+  private final ContainerRpcs containers;
 
   /** Without pod sandbox RPCs (they answer UNIMPLEMENTED), as unit tests of the runtime RPCs use it. */
   public RuntimeServiceAdapter(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig,
@@ -43,13 +63,20 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     this(version, status, runtimeConfig, updateRuntimeConfig, null);
   }
 
+  /** Without container RPCs (they answer UNIMPLEMENTED). */
   public RuntimeServiceAdapter(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig,
       UpdateRuntimeConfigRpc updateRuntimeConfig, SandboxRpcs sandbox) {
+    this(version, status, runtimeConfig, updateRuntimeConfig, sandbox, null);
+  }
+
+  public RuntimeServiceAdapter(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig,
+      UpdateRuntimeConfigRpc updateRuntimeConfig, SandboxRpcs sandbox, ContainerRpcs containers) {
     this.version = version;
     this.status = status;
     this.runtimeConfig = runtimeConfig;
     this.updateRuntimeConfig = updateRuntimeConfig;
     this.sandbox = sandbox;
+    this.containers = containers;
   }
 
   @Override
@@ -116,5 +143,86 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
       return;
     }
     UnaryCalls.run("ListPodSandbox", request, responses, sandbox.list());
+  }
+
+  @Override
+  public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> responses) {
+    if (containers == null) {
+      super.createContainer(request, responses);
+      return;
+    }
+    UnaryCalls.run("CreateContainer", request, responses, containers.create());
+  }
+
+  @Override
+  public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> responses) {
+    if (containers == null) {
+      super.startContainer(request, responses);
+      return;
+    }
+    UnaryCalls.run("StartContainer", request, responses, containers.start());
+  }
+
+  @Override
+  public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> responses) {
+    if (containers == null) {
+      super.stopContainer(request, responses);
+      return;
+    }
+    UnaryCalls.run("StopContainer", request, responses, containers.stop());
+  }
+
+  @Override
+  public void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> responses) {
+    if (containers == null) {
+      super.removeContainer(request, responses);
+      return;
+    }
+    UnaryCalls.run("RemoveContainer", request, responses, containers.remove());
+  }
+
+  @Override
+  public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> responses) {
+    if (containers == null) {
+      super.containerStatus(request, responses);
+      return;
+    }
+    UnaryCalls.run("ContainerStatus", request, responses, containers.status());
+  }
+
+  @Override
+  public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> responses) {
+    if (containers == null) {
+      super.listContainers(request, responses);
+      return;
+    }
+    UnaryCalls.run("ListContainers", request, responses, containers.list());
+  }
+
+  @Override
+  public void updateContainerResources(UpdateContainerResourcesRequest request, StreamObserver<UpdateContainerResourcesResponse> responses) {
+    if (containers == null) {
+      super.updateContainerResources(request, responses);
+      return;
+    }
+    UnaryCalls.run("UpdateContainerResources", request, responses, containers.updateResources());
+  }
+
+  @Override
+  public void reopenContainerLog(ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> responses) {
+    if (containers == null) {
+      super.reopenContainerLog(request, responses);
+      return;
+    }
+    UnaryCalls.run("ReopenContainerLog", request, responses, containers.reopenLog());
+  }
+
+  @Override
+  public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> responses) {
+    if (containers == null) {
+      super.execSync(request, responses);
+      return;
+    }
+    UnaryCalls.run("ExecSync", request, responses, containers.execSync());
   }
 }

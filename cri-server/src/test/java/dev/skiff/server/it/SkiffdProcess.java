@@ -174,6 +174,11 @@ public final class SkiffdProcess implements AutoCloseable {
     launch();
   }
 
+  /** Starts skiffd again on the same state after {@link #stop()} or {@link #kill()}. */
+  public void startAgain() throws IOException {
+    launch();
+  }
+
   /** Kills skiffd with SIGKILL, as a crash would. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();

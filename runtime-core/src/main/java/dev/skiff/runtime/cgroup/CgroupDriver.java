@@ -19,6 +19,12 @@ public interface CgroupDriver {
    */
   void remove(String cgroup) throws CgroupException;
 
+  /**
+   * Removes only this cgroup (a container's, below its pod's), never its parents. Gone is
+   * fine; one that still holds processes is an error.
+   */
+  void removeLeaf(String cgroup) throws CgroupException;
+
   /** The cgroup's directory in each hierarchy, for leak checks and verbose status. */
   List<Path> directories(String cgroup);
 

@@ -120,6 +120,21 @@ public final class CgroupV1Driver implements CgroupDriver {
   }
 
   @Override
+  public void removeLeaf(String cgroup) throws CgroupException {
+    CgroupException first = null;
+    for (Hierarchy hierarchy : hierarchies) {
+      try {
+        CgroupFiles.rmdir(hierarchy.directory(cgroup));
+      } catch (CgroupException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  @Override
   public List<Path> directories(String cgroup) {
     List<Path> dirs = new ArrayList<>();
     for (Hierarchy hierarchy : hierarchies) {

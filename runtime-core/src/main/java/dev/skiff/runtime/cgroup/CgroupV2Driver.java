@@ -78,6 +78,11 @@ public final class CgroupV2Driver implements CgroupDriver {
   }
 
   @Override
+  public void removeLeaf(String cgroup) throws CgroupException {
+    CgroupFiles.rmdir(hierarchy.directory(cgroup));
+  }
+
+  @Override
   public List<Path> directories(String cgroup) {
     return List.of(hierarchy.directory(cgroup));
   }

@@ -10,10 +10,10 @@ import java.util.List;
  * SIGKILL to every process of the container's cgroups: cgroup.kill where the kernel has it
  * (cgroup v2, 5.14+), else each pid listed in cgroup.procs (v1), repeated until empty.
  */
-final class CgroupKill {
+public final class CgroupKill {
   private CgroupKill() {}
 
-  static void killAll(List<Path> cgroupDirs) throws IOException {
+  public static void killAll(List<Path> cgroupDirs) throws IOException {
     for (Path dir : cgroupDirs) {
       Path kill = dir.resolve("cgroup.kill");
       if (Files.exists(kill)) {

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /** PodSandboxConfig (CRI) to the runtime's {@link PodSpec}, validating as it goes. */
-final class PodSandboxConfigs {
+public final class PodSandboxConfigs {
   /** Kubelet asks for /dev/shm through this annotation in some setups; 64 MiB otherwise, as Docker does. */
   static final String SHM_SIZE_ANNOTATION = "io.kubernetes.cri.shm-size";
 
@@ -95,7 +95,7 @@ final class PodSandboxConfigs {
         shm, ports, config.getLinux().getCgroupParent(), limits);
   }
 
-  static CgroupLimits limits(LinuxContainerResources resources) {
+  public static CgroupLimits limits(LinuxContainerResources resources) {
     Map<String, Long> hugepages = new LinkedHashMap<>();
     for (var limit : resources.getHugepageLimitsList()) {
       if (!limit.getPageSize().matches("[0-9]+[KMG]B")) {

@@ -1,0 +1,83 @@
+package dev.skiff.server;
+
+import dev.skiff.image.ImageStore;
+import dev.skiff.runtime.cgroup.CgroupDriver;
+import dev.skiff.runtime.container.Capabilities;
+import dev.skiff.runtime.container.ShimLauncher;
+import dev.skiff.server.config.SkiffConfig;
+import dev.skiff.server.rpc.container.ContainerDirectories;
+import dev.skiff.server.rpc.container.ContainerEventListener;
+import dev.skiff.server.rpc.container.ContainerRpcs;
+import dev.skiff.server.rpc.container.ContainerStatusRpc;
+import dev.skiff.server.rpc.container.ContainerTeardown;
+import dev.skiff.server.rpc.container.ContainersOfPods;
+import dev.skiff.server.rpc.container.CreateContainerRpc;
+import dev.skiff.server.rpc.container.ExecSyncRpc;
+import dev.skiff.server.rpc.container.ListContainersRpc;
+import dev.skiff.server.rpc.container.RemoveContainerRpc;
+import dev.skiff.server.rpc.container.ReopenContainerLogRpc;
+import dev.skiff.server.rpc.container.StartContainerRpc;
+import dev.skiff.server.rpc.container.StopContainerRpc;
+import dev.skiff.server.rpc.container.UpdateContainerResourcesRpc;
+import dev.skiff.server.rpc.sandbox.PodContainers;
+import dev.skiff.server.state.ContainerRecovery;
+import dev.skiff.server.state.ContainerStore;
+import dev.skiff.server.state.PodStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Set;
+
+/** Containers wired together: store, shim launcher, teardown, RPCs, the pods' seam, recovery. */
+public final class Containers {
+  private final ContainerStore store;
+  private final ShimLauncher launcher;
+  private final ContainerTeardown teardown;
+  private final ContainerDirectories dirs;
+  private final ContainerRpcs rpcs;
+
+  private Containers(ContainerStore store, ShimLauncher launcher, ContainerTeardown teardown,
+      ContainerDirectories dirs, ContainerRpcs rpcs) {
+    this.store = store;
+    this.launcher = launcher;
+    this.teardown = teardown;
+    this.dirs = dirs;
+    this.rpcs = rpcs;
+  }
+
+  public static Containers create(SkiffConfig config, ContainerStore store, PodStore pods, CgroupDriver cgroups,
+      ImageStore images, ContainerEventListener events) throws Exception {
+    Path stateDir = Path.of(config.daemon().stateDir());
+    ContainerDirectories dirs = ContainerDirectories.of(Path.of(config.daemon().runDir()), stateDir);
+    Files.createDirectories(dirs.bundles());
+    Files.createDirectories(dirs.layers());
+    ShimLauncher launcher = ShimLauncher.fromSystem();
+    Clock clock = Clock.systemUTC();
+    Set<String> hostCapabilities = Capabilities.hostAllowed();
+    ContainerTeardown teardown = new ContainerTeardown(store, cgroups, events, clock);
+    ContainerRpcs rpcs = new ContainerRpcs(
+        new CreateContainerRpc(pods, store, images, cgroups, launcher, dirs, teardown, hostCapabilities, clock),
+        new StartContainerRpc(store, teardown),
+        new StopContainerRpc(store, teardown),
+        new RemoveContainerRpc(store, teardown),
+        new ContainerStatusRpc(store),
+        new ListContainersRpc(store),
+        new UpdateContainerResourcesRpc(store, cgroups),
+        new ReopenContainerLogRpc(store),
+        new ExecSyncRpc(store));
+    return new Containers(store, launcher, teardown, dirs, rpcs);
+  }
+
+  /** Re-adopts every container's shim and cleans what a crash left; runs before skiffd answers calls. */
+  public void recover() throws Exception {
+    ContainerRecovery.run(store, launcher, teardown::release, dirs.bundles(), dirs.layers());
+  }
+
+  public ContainerRpcs rpcs() {
+    return rpcs;
+  }
+
+  public PodContainers podContainers() {
+    return new ContainersOfPods(store, teardown);
+  }
+}

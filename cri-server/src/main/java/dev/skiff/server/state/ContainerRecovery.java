@@ -1,0 +1,116 @@
+package dev.skiff.server.state;
+
+import dev.skiff.runtime.container.Bundle;
+import dev.skiff.runtime.container.ContainerProcess;
+import dev.skiff.runtime.container.OverlayRootfs;
+import dev.skiff.runtime.container.ShimLauncher;
+import dev.skiff.runtime.linux.Processes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Container recovery at start, before the socket listens. Assumptions: records are written
+ * before anything is built (CreateContainer), the shim writes its state file before it
+ * reports, and shims outlive skiffd. So, per record:
+ * <ul>
+ *   <li>bundle with a shim state file: re-adopt the shim; the container is whatever its files
+ *       say (a container that exited meanwhile shows its real exit code);</li>
+ *   <li>no shim state: the create never finished (crash), or the host rebooted and the run
+ *       directory is gone: release what exists (mount, cgroup, directories), drop the record.</li>
+ * </ul>
+ * Then bundles and writable layers that no record names (a crash before the record was
+ * written cannot leave any; a crash while removing can) are killed, unmounted and deleted.
+ * One bad item is logged and never stops the others.
+ */
+public final class ContainerRecovery {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerRecovery.class);
+
+  /** Releases a record's mount, cgroup and directories (the containers part's teardown). */
+  @FunctionalInterface
+  public interface Release {
+    void release(ContainerRecord record) throws IOException;
+  }
+
+  private ContainerRecovery() {}
+
+  public static void run(ContainerStore store, ShimLauncher launcher, Release release, Path bundles, Path layers)
+      throws IOException {
+    List<ContainerRecord> records = store.loadFromDisk();
+    Set<Path> kept = new HashSet<>();
+    int running = 0;
+    int recovered = 0;
+    for (ContainerRecord record : records) {
+      try {
+        Bundle bundle = new Bundle(Path.of(record.bundleDir()));
+        if (Files.exists(bundle.stateFile())) {
+          ContainerProcess process = launcher.adopt(bundle);
+          store.publish(record, process);
+          kept.add(Path.of(record.bundleDir()));
+          kept.add(Path.of(record.layerDir()));
+          recovered++;
+          running += process.phase() == ContainerProcess.Phase.RUNNING ? 1 : 0;
+        } else {
+          LOG.info("Cleaning up container {} ({}): it has no shim (unfinished create or reboot)", record.shortId(),
+              record.metadata().name());
+          release.release(record);
+          store.remove(record);
+        }
+      } catch (Exception e) {
+        LOG.error("Cannot recover container {}: {}", record.shortId(), e.toString());
+        store.publish(record, null);
+        kept.add(Path.of(record.bundleDir()));
+        kept.add(Path.of(record.layerDir()));
+      }
+    }
+    cleanOrphans(launcher, bundles, kept);
+    cleanOrphans(null, layers, kept);
+    LOG.info("Recovered {} containers ({} running)", recovered, running);
+  }
+
+  private static void cleanOrphans(ShimLauncher launcher, Path parent, Set<Path> kept) {
+    if (!Files.isDirectory(parent)) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(parent)) {
+      for (Path dir : (Iterable<Path>) entries::iterator) {
+        if (kept.contains(dir)) {
+          continue;
+        }
+        try {
+          LOG.info("Deleting orphan container directory {}", dir);
+          if (launcher != null) {
+            Bundle bundle = new Bundle(dir);
+            if (Files.exists(bundle.stateFile())) {
+              launcher.adopt(bundle).stop(Processes.SIGKILL, Duration.ZERO);
+            }
+            if (Files.exists(bundle.rootfs())) {
+              OverlayRootfs.unmount(bundle.rootfs());
+            }
+          }
+          deleteTree(dir);
+        } catch (Exception e) {
+          LOG.error("Cannot delete orphan container directory {}: {}", dir, e.toString());
+        }
+      }
+    } catch (IOException e) {
+      LOG.error("Cannot list {}: {}", parent, e.toString());
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path path : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}
