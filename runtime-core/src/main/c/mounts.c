@@ -133,6 +133,13 @@ int mounts_setup(const struct plan *plan, struct err *e) {
   if (plan->rootfs == NULL) {
     return fail(e, "the launch plan names no rootfs");
   }
+  /* pivot_root fails (EINVAL) when the new root or its parent mount is shared, which they
+     are after an rshared root propagation: the rootfs mount (skiffd's overlay) is made
+     private first, as runc does; mounts made inside it later keep their own propagation.
+     EINVAL here means the rootfs is a plain directory, not a mount: nothing to change. */
+  if (mount(NULL, plan->rootfs, NULL, MS_PRIVATE, NULL) < 0 && errno != EINVAL) {
+    return fail_errno(e, "make rootfs %s private", plan->rootfs);
+  }
   /* pivot_root needs the new root to be a mount point; the bind makes it one even for a
      plain directory, and keeps the overlay mount of skiffd's namespace untouched. */
   if (mount(plan->rootfs, plan->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {

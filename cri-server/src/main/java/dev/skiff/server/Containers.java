@@ -13,6 +13,7 @@ import dev.skiff.server.rpc.container.ContainerTeardown;
 import dev.skiff.server.rpc.container.ContainersOfPods;
 import dev.skiff.server.rpc.container.CreateContainerRpc;
 import dev.skiff.server.rpc.container.ExecSyncRpc;
+import dev.skiff.server.rpc.container.ExitWatcher;
 import dev.skiff.server.rpc.container.ListContainersRpc;
 import dev.skiff.server.rpc.container.RemoveContainerRpc;
 import dev.skiff.server.rpc.container.ReopenContainerLogRpc;
@@ -71,6 +72,14 @@ public final class Containers {
   /** Re-adopts every container's shim and cleans what a crash left; runs before skiffd answers calls. */
   public void recover() throws Exception {
     ContainerRecovery.run(store, launcher, teardown::release, dirs.bundles(), dirs.layers());
+    // Exits that happened while skiffd was down are history, not news.
+    for (var record : store.all()) {
+      var process = store.process(record.id());
+      if (process.isEmpty() || process.get().phase() == dev.skiff.runtime.container.ContainerProcess.Phase.EXITED) {
+        teardown.markExitAnnounced(record.id());
+      }
+    }
+    new ExitWatcher(store, teardown).start();
   }
 
   public ContainerRpcs rpcs() {

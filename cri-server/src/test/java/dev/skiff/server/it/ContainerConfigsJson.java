@@ -15,7 +15,7 @@ public final class ContainerConfigsJson {
 
   private ContainerConfigsJson() {}
 
-  /** A busybox container running command, logging to NAME/0.log in the pod's log directory. */
+  /** A busybox container running command in its own PID namespace, logging to NAME/0.log in the pod's log directory. */
   public static ObjectNode busybox(String name, String... command) {
     ObjectNode config = JSON.createObjectNode();
     config.putObject("metadata").put("name", name);
@@ -27,7 +27,8 @@ public final class ContainerConfigsJson {
     config.put("log_path", name + "/0.log");
     config.putObject("labels").put("container", name).put("suite", "it");
     config.putObject("annotations").put("note", "kept");
-    config.putObject("linux");
+    // A PID namespace of its own, as kubelet asks unless the pod shares its process namespace.
+    config.putObject("linux").putObject("security_context").putObject("namespace_options").put("pid", 1);
     return config;
   }
 

@@ -136,11 +136,12 @@ class ContainerIT {
     Path podConfig = PodConfigs.write(skiffd, "share", "");
     String pod = skiffd.crictl("runp", podConfig.toString()).orThrow("crictl runp").stdout().strip();
     ObjectNode first = busybox("first", "sleep", "1001");
+    first.putObject("linux").putObject("security_context").putObject("namespace_options").put("pid", 0);
     String a = ContainerConfigsJson.run(skiffd, pod, podConfig, first);
     ObjectNode second = busybox("second", "sleep", "1002");
+    second.putObject("linux").putObject("security_context").putObject("namespace_options").put("pid", 0);
     String b = ContainerConfigsJson.run(skiffd, pod, podConfig, second);
     ObjectNode own = busybox("own", "sleep", "1003");
-    own.putObject("linux").putObject("security_context").putObject("namespace_options").put("pid", 1);
     String c = ContainerConfigsJson.run(skiffd, pod, podConfig, own);
     String seenBySecond = exec(skiffd, b, "ps", "-o", "args");
     assertTrue(seenBySecond.contains("sleep 1001") && seenBySecond.contains("sleep 1002"), seenBySecond);
@@ -155,7 +156,8 @@ class ContainerIT {
     Path podConfig = PodConfigs.write(skiffd, "limits", "");
     String pod = skiffd.crictl("runp", podConfig.toString()).orThrow("crictl runp").stdout().strip();
     ObjectNode config = busybox("limited", "sleep", "1000");
-    config.putObject("linux").putObject("resources").put("memory_limit_in_bytes", 64L << 20).put("cpu_shares", 512);
+    ((ObjectNode) config.path("linux")).putObject("resources").put("memory_limit_in_bytes", 64L << 20)
+        .put("cpu_shares", 512);
     String id = ContainerConfigsJson.run(skiffd, pod, podConfig, config);
     JsonNode info = inspect(skiffd, id).path("info");
     Path memory = containerCgroups(info.path("cgroup").asText()).stream()

@@ -26,6 +26,7 @@ public final class ContainerProcess {
 
   private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+  private static final Duration HANDLER_POLL = Duration.ofMillis(50);
   private static final AtomicLong EXEC_COUNTER = new AtomicLong();
 
   private final Path shim;
@@ -141,11 +142,8 @@ public final class ContainerProcess {
     if (phase() == Phase.EXITED) {
       return;
     }
-    if (!timeout.isZero()) {
-      signal(signal);
-      if (awaitExit(timeout)) {
-        return;
-      }
+    if (!timeout.isZero() && signalAndAwaitExit(signal, timeout)) {
+      return;
     }
     CgroupKill.killAll(cgroupDirs);
     signal(Processes.SIGKILL);
@@ -153,6 +151,47 @@ public final class ContainerProcess {
       throw new ContainerException(ContainerException.Kind.INTERNAL,
           "container process " + state.pid() + " survived SIGKILL for " + KILL_GRACE.toSeconds() + " s");
     }
+  }
+
+  /**
+   * Sends the stop signal and waits up to timeout. The init of a PID namespace receives only
+   * signals it has a handler for: one sent before the program installed its handler (a stop
+   * right after start) is dropped by the kernel, so it is sent again once the handler is there.
+   */
+  private boolean signalAndAwaitExit(int signal, Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean caught = catches(signal);
+    signal(signal);
+    while (!caught) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      if (awaitExit(Duration.ofNanos(Math.min(left, HANDLER_POLL.toNanos())))) {
+        return true;
+      }
+      caught = catches(signal);
+      if (caught) {
+        signal(signal);
+      }
+    }
+    long left = deadline - System.nanoTime();
+    return left > 0 && awaitExit(Duration.ofNanos(left));
+  }
+
+  /** Whether the container process has a handler for signal (SigCgt in /proc/PID/status); true when it is gone. */
+  private boolean catches(int signal) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + state.pid() + "/status"))) {
+        if (line.startsWith("SigCgt:")) {
+          long mask = Long.parseUnsignedLong(line.substring("SigCgt:".length()).strip(), 16);
+          return (mask & (1L << (signal - 1))) != 0;
+        }
+      }
+    } catch (IOException | RuntimeException gone) {
+      return true;
+    }
+    return true;
   }
 
   public void reopenLog() throws ContainerException, IOException {

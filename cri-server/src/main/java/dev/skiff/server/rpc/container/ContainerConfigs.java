@@ -59,6 +59,10 @@ final class ContainerConfigs {
       }
       env.add(kv.getKey() + "=" + kv.getValue());
     }
+    if (security.hasRunAsGroup() && !security.hasRunAsUser() && security.getRunAsUsername().isEmpty()) {
+      throw CriError.invalid("run_as_group " + security.getRunAsGroup().getValue()
+          + " is set without run_as_user or run_as_username");
+    }
     var policy = switch (security.getSupplementalGroupsPolicy()) {
       case Strict -> ProcessRequest.SupplementalGroupsPolicy.STRICT;
       default -> ProcessRequest.SupplementalGroupsPolicy.MERGE;

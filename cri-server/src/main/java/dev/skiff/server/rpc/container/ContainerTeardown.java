@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,8 @@ public final class ContainerTeardown {
   private final CgroupDriver cgroups;
   private final ContainerEventListener events;
   private final Clock clock;
+  /** Containers whose exit has been announced (STOPPED), so each exit is announced once. */
+  private final Set<String> exitAnnounced = ConcurrentHashMap.newKeySet();
 
   public ContainerTeardown(ContainerStore store, CgroupDriver cgroups, ContainerEventListener events, Clock clock) {
     this.store = store;
@@ -65,7 +69,7 @@ public final class ContainerTeardown {
       case CREATED -> process.stop(Processes.SIGKILL, Duration.ZERO);
       case RUNNING -> process.stop(record.stopSignal(), timeout);
     }
-    emit(ContainerEvent.Type.STOPPED, record);
+    announceExit(record);
     return phase == ContainerProcess.Phase.RUNNING;
   }
 
@@ -75,6 +79,7 @@ public final class ContainerTeardown {
     release(record);
     store.remove(record);
     emit(ContainerEvent.Type.DELETED, record);
+    exitAnnounced.remove(record.id());
   }
 
   /** Everything but the record: rootfs mount, cgroup, bundle and writable layer. */
@@ -120,6 +125,22 @@ public final class ContainerTeardown {
         Files.deleteIfExists(path);
       }
     }
+  }
+
+  /** Emits STOPPED for the container unless its exit was announced already. */
+  public void announceExit(ContainerRecord record) {
+    if (exitAnnounced.add(record.id())) {
+      emit(ContainerEvent.Type.STOPPED, record);
+    }
+  }
+
+  /** Whether the container's exit was announced; recovery marks containers found exited as announced. */
+  public boolean exitAnnounced(String id) {
+    return exitAnnounced.contains(id);
+  }
+
+  public void markExitAnnounced(String id) {
+    exitAnnounced.add(id);
   }
 
   void emit(ContainerEvent.Type type, ContainerRecord record) {

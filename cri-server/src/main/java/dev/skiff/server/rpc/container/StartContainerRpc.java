@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class StartContainerRpc implements Rpc<StartContainerRequest, StartContainerResponse> {
   private static final Logger LOG = LoggerFactory.getLogger(StartContainerRpc.class);
 
+  private static final java.time.Duration EXIT_RECORD_WAIT = java.time.Duration.ofSeconds(2);
+
   private final ContainerStore containers;
   private final ContainerTeardown teardown;
 
@@ -45,6 +47,10 @@ public final class StartContainerRpc implements Rpc<StartContainerRequest, Start
       try {
         process.start();
       } catch (ContainerException e) {
+        // The shim answers before it records the exit; wait for the record so the container
+        // reads EXITED (StartError) from now on, as the caller will look at it next.
+        process.awaitExit(EXIT_RECORD_WAIT);
+        teardown.announceExit(record);
         LOG.info("Container {} ({}) failed to start: {}", record.shortId(), record.metadata().name(), e.getMessage());
         throw new ContainerException(e.kind(), "failed to start container " + record.id() + ": "
             + e.getMessage(), e);
