@@ -100,6 +100,20 @@ class StreamingIT {
   }
 
   @Test
+  void aClientThatVanishesLeavesTheProcessStdinAtEofAndItRuns() throws Exception {
+    LiveCommand exec = crictl("exec", "-i", sleeper, "sh", "-c", "echo started; cat; echo eof > /tmp/vanished");
+    exec.awaitStdout("started", WAIT);
+    exec.close(); // crictl killed mid-session: skiffd sees the connection drop
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String marker = "";
+    while (!marker.contains("eof") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      marker = skiffd.crictl("exec", "-s", sleeper, "sh", "-c", "cat /tmp/vanished 2>/dev/null || true").stdout();
+    }
+    assertEquals("eof", marker.strip());
+  }
+
+  @Test
   void execInAnUnknownContainerIsNotFound() {
     CommandResult result = skiffd.crictl("exec", "no-such-container", "true");
     assertTrue(result.exitCode() != 0);
