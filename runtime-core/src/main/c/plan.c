@@ -233,6 +233,15 @@ static int apply(struct plan *p, char **f, size_t nf, struct err *e) {
     }
     p->has_oom_score_adj = 1;
     p->oom_score_adj = (int)l;
+  } else if (strcmp(key, "terminal") == 0) {
+    NEED(0);
+    p->terminal = 1;
+  } else if (strcmp(key, "stdin") == 0) {
+    NEED(0);
+    p->stdin_open = 1;
+  } else if (strcmp(key, "stdin_once") == 0) {
+    NEED(0);
+    p->stdin_once = 1;
   } else if (strcmp(key, "log") == 0) {
     NEED(1);
     p->log_path = xstrdup(f[1]);

@@ -87,6 +87,9 @@ struct plan {
   int has_oom_score_adj;
   int oom_score_adj;
   char *log_path;
+  int terminal;   /* the process gets a pty (pty.h); the shim holds the master */
+  int stdin_open; /* the shim holds the process's stdin for attach clients (attach.h) */
+  int stdin_once; /* closed when the first attached client's stdin ends */
 };
 
 int plan_load(const char *path, struct plan *plan, struct err *e);

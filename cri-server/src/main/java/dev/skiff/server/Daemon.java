@@ -67,12 +67,13 @@ public final class Daemon {
     PodSandboxes pods;
     ImageStore images;
     Containers containers;
+    ContainerStore containerStore;
     try {
       createPrivateDir(stateDir);
       createPrivateDir(runDir);
       socket = DaemonSocket.claim(Path.of(config.daemon().socket()));
       settings = new RuntimeSettingsStore(stateDir);
-      ContainerStore containerStore = new ContainerStore(stateDir);
+      containerStore = new ContainerStore(stateDir);
       DeferredPodContainers podContainers = new DeferredPodContainers();
       pods = PodSandboxes.create(config, settings, podContainers);
       images = ImageStore.open(ImageStoreSettingsFactory.from(config, stateDir), containerStore::snapshotsInUse);
@@ -94,20 +95,29 @@ public final class Daemon {
         Condition::ok,
         pods::networkCondition,
         () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
+    Streaming streaming;
+    try {
+      streaming = Streaming.start(config, containerStore, pods.store());
+    } catch (Exception e) {
+      socket.close();
+      throw new StartupException("cannot start the streaming server: " + e.getMessage());
+    }
     RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
         new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings), pods.rpcs(),
-        containers.rpcs());
+        containers.rpcs(), streaming.rpcs());
     // Recovery runs before the socket listens: the shutdown hook that removes the socket is
     // only installed once start() returns, so a client must not see skiffd before then.
     try {
       pods.recover();
     } catch (Exception e) {
+      streaming.close();
       socket.close();
       throw new StartupException("cannot recover pod sandboxes: " + e);
     }
     try {
       containers.recover();
     } catch (Exception e) {
+      streaming.close();
       socket.close();
       throw new StartupException("cannot recover containers: " + e);
     }
@@ -115,9 +125,11 @@ public final class Daemon {
         new PullImageRpc(images, ImageServiceAdapter::callTimeLeft), new ImageStatusRpc(images),
         new ListImagesRpc(images), new RemoveImageRpc(images), new ImageFsInfoRpc(images));
     CriServer server = new CriServer(socket, List.of(runtime, imageService));
+    server.closeWith(streaming);
     try {
       server.start();
     } catch (IOException e) {
+      streaming.close();
       socket.close();
       throw new StartupException("cannot listen on " + socket.path() + ": " + e.getMessage());
     }

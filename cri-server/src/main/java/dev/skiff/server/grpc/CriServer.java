@@ -10,6 +10,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +24,7 @@ public final class CriServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Server server;
+  private final List<AutoCloseable> companions = new ArrayList<>();
 
   public CriServer(DaemonSocket socket, List<BindableService> services) {
     if (!Epoll.isAvailable()) {
@@ -42,6 +44,11 @@ public final class CriServer implements AutoCloseable {
       builder.addService(ServerInterceptors.intercept(service, logging, gate));
     }
     this.server = builder.build();
+  }
+
+  /** Closed after the gRPC server, e.g. the streaming server whose URLs the RPCs hand out. */
+  public void closeWith(AutoCloseable companion) {
+    companions.add(companion);
   }
 
   public void start() throws IOException {
@@ -71,6 +78,13 @@ public final class CriServer implements AutoCloseable {
     }
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    for (AutoCloseable companion : companions) {
+      try {
+        companion.close();
+      } catch (Exception e) {
+        // Shutting down: nothing more to do about it.
+      }
+    }
     socket.close();
   }
 }

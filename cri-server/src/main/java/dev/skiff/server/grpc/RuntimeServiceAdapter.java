@@ -18,6 +18,12 @@ import dev.skiff.cri.v1.ReopenContainerLogRequest;
 import dev.skiff.cri.v1.ReopenContainerLogResponse;
 import dev.skiff.cri.v1.ExecSyncRequest;
 import dev.skiff.cri.v1.ExecSyncResponse;
+import dev.skiff.cri.v1.AttachRequest;
+import dev.skiff.cri.v1.AttachResponse;
+import dev.skiff.cri.v1.ExecRequest;
+import dev.skiff.cri.v1.ExecResponse;
+import dev.skiff.cri.v1.PortForwardRequest;
+import dev.skiff.cri.v1.PortForwardResponse;
 import dev.skiff.cri.v1.ListPodSandboxRequest;
 import dev.skiff.cri.v1.ListPodSandboxResponse;
 import dev.skiff.cri.v1.PodSandboxStatusRequest;
@@ -43,6 +49,7 @@ import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
 import dev.skiff.server.rpc.container.ContainerRpcs;
 import dev.skiff.server.rpc.sandbox.SandboxRpcs;
+import dev.skiff.server.rpc.stream.StreamRpcs;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -56,6 +63,7 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
   private final UpdateRuntimeConfigRpc updateRuntimeConfig;
   private final SandboxRpcs sandbox;
   private final ContainerRpcs containers;
+  private final StreamRpcs streams;
 
   /** Without pod sandbox RPCs (they answer UNIMPLEMENTED), as unit tests of the runtime RPCs use it. */
   public RuntimeServiceAdapter(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig,
@@ -69,8 +77,15 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     this(version, status, runtimeConfig, updateRuntimeConfig, sandbox, null);
   }
 
+  /** Without streaming RPCs (they answer UNIMPLEMENTED). */
   public RuntimeServiceAdapter(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig,
       UpdateRuntimeConfigRpc updateRuntimeConfig, SandboxRpcs sandbox, ContainerRpcs containers) {
+    this(version, status, runtimeConfig, updateRuntimeConfig, sandbox, containers, null);
+  }
+
+  public RuntimeServiceAdapter(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig,
+      UpdateRuntimeConfigRpc updateRuntimeConfig, SandboxRpcs sandbox, ContainerRpcs containers, StreamRpcs streams) {
+    this.streams = streams;
     this.version = version;
     this.status = status;
     this.runtimeConfig = runtimeConfig;
@@ -224,5 +239,32 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
       return;
     }
     UnaryCalls.run("ExecSync", request, responses, containers.execSync());
+  }
+
+  @Override
+  public void exec(ExecRequest request, StreamObserver<ExecResponse> responses) {
+    if (streams == null) {
+      super.exec(request, responses);
+      return;
+    }
+    UnaryCalls.run("Exec", request, responses, streams.exec());
+  }
+
+  @Override
+  public void attach(AttachRequest request, StreamObserver<AttachResponse> responses) {
+    if (streams == null) {
+      super.attach(request, responses);
+      return;
+    }
+    UnaryCalls.run("Attach", request, responses, streams.attach());
+  }
+
+  @Override
+  public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> responses) {
+    if (streams == null) {
+      super.portForward(request, responses);
+      return;
+    }
+    UnaryCalls.run("PortForward", request, responses, streams.portForward());
   }
 }

@@ -69,6 +69,15 @@ public final class LaunchPlanWriter {
     if (spec.oomScoreAdj() != null) {
       line(out, "oom_score_adj", Integer.toString(spec.oomScoreAdj()));
     }
+    if (spec.terminal()) {
+      line(out, "terminal");
+    }
+    if (spec.stdin()) {
+      line(out, "stdin");
+      if (spec.stdinOnce()) {
+        line(out, "stdin_once");
+      }
+    }
     if (spec.logPath() != null) {
       line(out, "log", spec.logPath().toString());
     }

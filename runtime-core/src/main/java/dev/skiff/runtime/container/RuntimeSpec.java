@@ -15,6 +15,9 @@ import java.util.Set;
  * @param extraDevices devices from the CRI config, listed in config.json; the defaults
  *     ({@link DeviceNode#DEFAULTS}) are implied there, as for runc, and explicit in the plan
  * @param seccomp the resolved filter; null = unconfined
+ * @param stdin the shim holds the process's stdin for attach clients (not an OCI field: runc
+ *     takes stdin from its caller)
+ * @param stdinOnce the shim closes that stdin when the first attached client's stdin ends
  */
 public record RuntimeSpec(
     List<String> args,
@@ -28,6 +31,8 @@ public record RuntimeSpec(
     List<Rlimit> rlimits,
     Integer oomScoreAdj,
     boolean terminal,
+    boolean stdin,
+    boolean stdinOnce,
     Path rootfs,
     boolean readonlyRootfs,
     String hostname,
