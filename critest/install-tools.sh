@@ -16,7 +16,7 @@
 set -euo pipefail
 
 CRI_TOOLS_VERSION=v1.36.0   # keep equal to the require line in critest/tools/go.mod
-APT_PACKAGES="iproute2 nftables busybox-static docker-registry skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl apache2-utils openssl qemu-system-x86 xz-utils"
+APT_PACKAGES="iproute2 nftables busybox-static docker-registry skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl apache2-utils openssl qemu-system-x86 xz-utils libseccomp-dev"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)

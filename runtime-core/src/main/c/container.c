@@ -14,19 +14,33 @@
 #include "limits.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "pty.h"
 #include "resolve.h"
+#include "seccomp.h"
 #include "sync.h"
 
+/* With a tty, stdio is /dev/null until the pty is opened in the container's mounts. */
 static int setup_stdio(const struct container_io *io, struct err *e) {
-  int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int null = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null < 0) {
     return fail_errno(e, "open /dev/null");
   }
-  if (dup2(null, 0) < 0 || dup2(io->stdout_w, 1) < 0 || dup2(io->stderr_w, 2) < 0) {
-    return fail_errno(e, "dup2 stdio");
+  int fds[3] = {io->stdin_r, io->stdout_w, io->stderr_w};
+  for (int i = 0; i < 3; i++) {
+    if (dup2(fds[i] >= 0 ? fds[i] : null, i) < 0) {
+      return fail_errno(e, "dup2 stdio");
+    }
   }
   close(null);
   return 0;
+}
+
+static int open_terminal(const struct plan *plan, int *master, struct err *e) {
+  AUTO_FD slave = -1;
+  if (pty_open(master, &slave, plan->uid, plan->gid, e) < 0) {
+    return -1;
+  }
+  return pty_take(slave, e);
 }
 
 static int apply_sysctls(const struct plan *plan, struct err *e) {
@@ -69,7 +83,7 @@ static void reset_signals(void) {
   signal(SIGPIPE, SIG_DFL);
 }
 
-static int setup(const struct plan *plan, const struct container_io *io, struct err *e) {
+static int setup(const struct plan *plan, const struct container_io *io, int *master, struct err *e) {
   reset_signals();
   if (setup_stdio(io, e) < 0) {
     return -1;
@@ -96,23 +110,38 @@ static int setup(const struct plan *plan, const struct container_io *io, struct 
   if (enter_cwd(plan, e) < 0) {
     return -1;
   }
+  if (plan->terminal && open_terminal(plan, master, e) < 0) {
+    return -1;
+  }
+  /* Loading a filter needs no_new_privs or CAP_SYS_ADMIN: without no_new_privs it goes in
+     while the shim still holds its capabilities (as runc does), so the profile must allow
+     the identity syscalls; with it, after the start signal, as close to execve as possible. */
+  if (seccomp_before_identity(plan, e) < 0) {
+    return -1;
+  }
   return identity_apply(plan, e);
 }
 
 void container_main(const struct plan *plan, const struct container_io *io) {
   struct err e = {{0}};
   char msg[64];
-  if (setup(plan, io, &e) < 0) {
+  int master = -1;
+  if (setup(plan, io, &master, &e) < 0) {
     sync_send_error(io->sync, &e);
     _exit(1);
   }
-  if (sync_send(io->sync, "ready") < 0) {
+  if ((master >= 0 ? sync_send_fd(io->sync, "ready", master) : sync_send(io->sync, "ready")) < 0) {
     _exit(1);
+  }
+  if (master >= 0) {
+    close(master);
   }
   if (sync_recv(io->sync, msg, sizeof msg) <= 0 || strcmp(msg, "go") != 0) {
     _exit(1); /* the shim is gone: never run unsupervised */
   }
-  exec_process(plan->args, plan->env, plan_getenv(plan, "PATH"), &e);
+  if (seccomp_after_identity(plan, &e) == 0) {
+    exec_process(plan->args, plan->env, plan_getenv(plan, "PATH"), &e);
+  }
   sync_send_error(io->sync, &e);
   _exit(127);
 }

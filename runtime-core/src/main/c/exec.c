@@ -4,33 +4,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
-#include "execpath.h"
-#include "identity.h"
+#include "execproc.h"
 #include "plan.h"
 #include "util.h"
 
 #define OUTPUT_CAP (16 * 1024 * 1024)
 /* After the command exits, output still held by its background children is read this long. */
 #define DRAIN_AFTER_EXIT_MS 200
-
-static const struct {
-  const char *name;
-  int type;
-} NAMESPACES[] = {
-    {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},
-    {"net", CLONE_NEWNET},       {"pid", CLONE_NEWPID}, {"mnt", CLONE_NEWNS}, /* mnt last: it changes / */
-};
-#define NNAMESPACES (sizeof NAMESPACES / sizeof NAMESPACES[0])
 
 static int write_result(const char *path, const char *text) {
   struct err e;
@@ -39,126 +26,6 @@ static int write_result(const char *path, const char *text) {
     return 1;
   }
   return 0;
-}
-
-/* Opens the container process's namespaces that differ from ours; fds[i] = -1 for shared ones. */
-static int open_namespaces(pid_t pid, int *fds, struct err *e) {
-  for (size_t i = 0; i < NNAMESPACES; i++) {
-    char theirs[64];
-    char ours[64];
-    struct stat a, b;
-    snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int)pid, NAMESPACES[i].name);
-    snprintf(ours, sizeof ours, "/proc/self/ns/%s", NAMESPACES[i].name);
-    fds[i] = -1;
-    if (stat(theirs, &a) < 0) {
-      return fail_errno(e, "container process %d: %s", (int)pid, theirs);
-    }
-    /* setns into the mount namespace we are in would still reset our root: skip shared ones. */
-    if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
-      continue;
-    }
-    fds[i] = open(theirs, O_RDONLY | O_CLOEXEC);
-    if (fds[i] < 0) {
-      return fail_errno(e, "open %s", theirs);
-    }
-  }
-  return 0;
-}
-
-/* pid_only: the shim itself joins only the PID namespace (it applies to its children) and
-   stays in the host's mount namespace to write the result; the command joins the rest. */
-static int enter_namespaces(const int *fds, int pid_only, struct err *e) {
-  for (size_t i = 0; i < NNAMESPACES; i++) {
-    if (fds[i] < 0 || (pid_only != (NAMESPACES[i].type == CLONE_NEWPID))) {
-      continue;
-    }
-    if (setns(fds[i], NAMESPACES[i].type) < 0) {
-      return fail_errno(e, "setns %s of the container", NAMESPACES[i].name);
-    }
-  }
-  return 0;
-}
-
-__attribute__((noreturn)) static void command(const struct plan *plan, char **args, int report) {
-  struct err e = {{0}};
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  signal(SIGPIPE, SIG_DFL);
-  setpgid(0, 0);
-  if (chdir(plan->cwd ? plan->cwd : "/") < 0 && chdir("/") < 0) {
-    fail_errno(&e, "chdir");
-  } else if (identity_apply(plan, &e) == 0) {
-    exec_process(args, plan->env, plan_getenv(plan, "PATH"), &e);
-  }
-  write_all(report, e.msg, strlen(e.msg));
-  _exit(127);
-}
-
-/*
- * The reaper runs inside the container's PID namespace as the command's parent. A
- * subreaper outside the namespace is skipped when orphans are reparented, so without it a
- * child the command leaves behind would become a zombie of the container's init (which,
- * like `sleep`, need not reap). It kills the command's process group on SIGTERM (the
- * timeout) and after the command exits, reaps everything, and reports the command's wait
- * status on the status pipe.
- */
-__attribute__((noreturn)) static void reaper(const struct plan *plan, const int *ns_fds, char **args, int out,
-                                             int err, int report, int status_fd) {
-  struct err e = {{0}};
-  int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
-    fail_errno(&e, "set up stdio");
-  } else if (enter_namespaces(ns_fds, 0, &e) == 0) {
-    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    pid_t cmd = fork();
-    if (cmd == 0) {
-      command(plan, args, report);
-    }
-    if (cmd < 0) {
-      fail_errno(&e, "fork");
-    } else {
-      setpgid(cmd, cmd);
-      /* Only the command may hold these now: EOF on them means it exec'd or exited. */
-      close(report);
-      close(1);
-      close(2);
-      dup2(null, 1);
-      dup2(null, 2);
-      int status = 0;
-      int done = 0;
-      int64_t give_up = INT64_MAX;
-      sigset_t wanted;
-      sigemptyset(&wanted);
-      sigaddset(&wanted, SIGTERM);
-      sigaddset(&wanted, SIGCHLD);
-      while (now_ns() < give_up) {
-        struct timespec tick = {.tv_nsec = 50 * 1000000};
-        if (sigtimedwait(&wanted, NULL, &tick) == SIGTERM) {
-          kill(-cmd, SIGKILL);
-        }
-        int st;
-        pid_t r;
-        while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
-          if (r == cmd) {
-            status = st;
-            done = 1;
-            kill(-cmd, SIGKILL);
-            give_up = now_ns() + 1000000000LL;
-          }
-        }
-        if (r < 0 && errno == ECHILD) {
-          break;
-        }
-      }
-      char text[32];
-      snprintf(text, sizeof text, "%d %d", done, status);
-      write_all(status_fd, text, strlen(text));
-      _exit(0);
-    }
-  }
-  write_all(report, e.msg, strlen(e.msg));
-  _exit(127);
 }
 
 struct sink {
@@ -195,23 +62,14 @@ static int64_t millis_left(int64_t deadline) {
 int exec_main(const struct exec_request *req) {
   struct err e = {{0}};
   struct plan plan;
-  AUTO_FREE char *plan_path = xasprintf("%s/shim-plan", req->bundle);
-  unsigned long long start = 0;
-  if (plan_load(plan_path, &plan, &e) < 0) {
-    return write_result(req->result_path, xasprintf("error %s\n", e.msg));
-  }
-  if (req->pid_start && (proc_start_time(req->pid, &start) < 0 || start != req->pid_start)) {
-    return write_result(req->result_path, xasprintf("error container process %d is not running\n", (int)req->pid));
-  }
-  int ns_fds[NNAMESPACES];
-  if (cgroup_join(&plan, getpid(), &e) < 0 || open_namespaces(req->pid, ns_fds, &e) < 0 ||
-      enter_namespaces(ns_fds, 1, &e) < 0) {
+  int ns_fds[EXEC_NAMESPACES];
+  if (exec_prepare(req->bundle, req->pid, req->pid_start, &plan, ns_fds, &e) < 0) {
     return write_result(req->result_path, xasprintf("error %s\n", e.msg));
   }
   signal(SIGPIPE, SIG_IGN);
   int out[2], err[2], report[2], status_pipe[2];
-  if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0 ||
-      pipe2(status_pipe, O_CLOEXEC) < 0) {
+  if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+      socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report) < 0 || pipe2(status_pipe, O_CLOEXEC) < 0) {
     return write_result(req->result_path, xasprintf("error pipe: %s\n", strerror(errno)));
   }
   pid_t pid = fork();
@@ -225,7 +83,11 @@ int exec_main(const struct exec_request *req) {
     sigaddset(&block, SIGCHLD);
     sigprocmask(SIG_BLOCK, &block, NULL);
     close(status_pipe[0]);
-    reaper(&plan, ns_fds, req->args, out[1], err[1], report[1], status_pipe[1]);
+    close(report[0]);
+    close(out[0]);
+    close(err[0]);
+    struct exec_stdio io = {.in = -1, .out = out[1], .err = err[1], .report = report[1], .status = status_pipe[1]};
+    exec_reaper(&plan, ns_fds, req->args, &io);
   }
   close(out[1]);
   close(err[1]);
@@ -279,10 +141,8 @@ int exec_main(const struct exec_request *req) {
     }
     usleep(2000);
   }
-  char text[32] = {0};
-  ssize_t got = read(status_pipe[0], text, sizeof text - 1);
   int done = 0;
-  if (got <= 0 || sscanf(text, "%d %d", &done, &status) != 2 || (!done && !timed_out)) {
+  if (exec_read_status(status_pipe[0], &done, &status) < 0 || (!done && !timed_out)) {
     return write_result(req->result_path, xasprintf("error the exec reaper failed\n"));
   }
   if (timed_out) {

@@ -1,8 +1,8 @@
 /*
  * exec mode (ExecSync): run one command inside a running container and wait for it.
  * Enters the cgroups of the plan and the namespaces of the container process
- * (/proc/PID/ns/...), forks the command with the plan's user, capabilities, no_new_privs and
- * environment, copies its stdout/stderr to the shim's own (each capped at 16 MiB, as since
+ * (/proc/PID/ns/..., see execproc.h), forks the command with the plan's user, capabilities,
+ * no_new_privs and environment, copies its stdout/stderr to the shim's own (each capped at 16 MiB, as since
  * CVE-2022-1708), kills its process group at the timeout, reaps every child, and writes the
  * result file ("key value" lines): exit_code, signal, timed_out, or error <text>.
  */

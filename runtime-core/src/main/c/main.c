@@ -2,7 +2,9 @@
  * skiff-shim: the per-container process of skiff (see monitor.h, exec.h, logpipe.h).
  *   skiff-shim create --bundle DIR
  *   skiff-shim exec --bundle DIR --pid PID [--pid-start TICKS] [--timeout-ms MS] --result FILE -- CMD...
+ *   skiff-shim exec-stream --bundle DIR --pid PID [--pid-start TICKS] [--tty] [--stdin] -- CMD...
  *   skiff-shim log-pipe --log FILE [--stream stdout|stderr] [--max-line BYTES]
+ *   skiff-shim pod-init --state FILE   (podinit.h)
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -10,13 +12,17 @@
 #include <string.h>
 
 #include "exec.h"
+#include "execstream.h"
 #include "logpipe.h"
 #include "monitor.h"
+#include "podinit.h"
 
 static int usage(void) {
   fputs("usage: skiff-shim create --bundle DIR\n"
         "       skiff-shim exec --bundle DIR --pid PID [--pid-start TICKS] [--timeout-ms MS] --result FILE -- CMD...\n"
-        "       skiff-shim log-pipe --log FILE [--stream NAME] [--max-line BYTES]\n",
+        "       skiff-shim exec-stream --bundle DIR --pid PID [--pid-start TICKS] [--tty] [--stdin] -- CMD...\n"
+        "       skiff-shim log-pipe --log FILE [--stream NAME] [--max-line BYTES]\n"
+        "       skiff-shim pod-init --state FILE\n",
         stderr);
   return 2;
 }
@@ -31,6 +37,25 @@ static const char *flag(int argc, char **argv, const char *name) {
   return NULL;
 }
 
+/* Whether a flag without value appears before "--". */
+static int has_flag(int argc, char **argv, const char *name) {
+  for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
+    if (strcmp(argv[i], name) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* The index of "--", or argc. */
+static int dashes(int argc, char **argv) {
+  int i = 0;
+  while (i < argc && strcmp(argv[i], "--") != 0) {
+    i++;
+  }
+  return i;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     return usage();
@@ -40,15 +65,12 @@ int main(int argc, char **argv) {
     return bundle ? create_main(bundle) : usage();
   }
   if (strcmp(argv[1], "exec") == 0) {
-    int dashes = 0;
-    while (dashes < argc && strcmp(argv[dashes], "--") != 0) {
-      dashes++;
-    }
+    int end = dashes(argc, argv);
     const char *pid = flag(argc, argv, "--pid");
     const char *start = flag(argc, argv, "--pid-start");
     const char *timeout = flag(argc, argv, "--timeout-ms");
     const char *result = flag(argc, argv, "--result");
-    if (!bundle || !pid || !result || dashes + 1 >= argc) {
+    if (!bundle || !pid || !result || end + 1 >= argc) {
       return usage();
     }
     struct exec_request req = {
@@ -57,9 +79,30 @@ int main(int argc, char **argv) {
         .pid_start = start ? strtoull(start, NULL, 10) : 0,
         .timeout_ms = timeout ? atol(timeout) : 0,
         .result_path = result,
-        .args = argv + dashes + 1,
+        .args = argv + end + 1,
     };
     return exec_main(&req);
+  }
+  if (strcmp(argv[1], "pod-init") == 0) {
+    const char *state = flag(argc, argv, "--state");
+    return state ? pod_init_main(state) : usage();
+  }
+  if (strcmp(argv[1], "exec-stream") == 0) {
+    int end = dashes(argc, argv);
+    const char *pid = flag(argc, argv, "--pid");
+    const char *start = flag(argc, argv, "--pid-start");
+    if (!bundle || !pid || end + 1 >= argc) {
+      return usage();
+    }
+    struct exec_stream_request req = {
+        .bundle = bundle,
+        .pid = (pid_t)atoi(pid),
+        .pid_start = start ? strtoull(start, NULL, 10) : 0,
+        .tty = has_flag(argc, argv, "--tty"),
+        .stdin_open = has_flag(argc, argv, "--stdin"),
+        .args = argv + end + 1,
+    };
+    return exec_stream_main(&req);
   }
   if (strcmp(argv[1], "log-pipe") == 0) {
     const char *log = flag(argc, argv, "--log");

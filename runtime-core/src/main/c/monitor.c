@@ -15,12 +15,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "cgroup.h"
 #include "container.h"
 #include "control.h"
 #include "logfile.h"
 #include "namespaces.h"
 #include "plan.h"
+#include "procin.h"
 #include "status.h"
 #include "sync.h"
 
@@ -43,7 +45,10 @@ struct monitor {
   int report_fd; /* to the process skiffd started; the container process must not hold it */
   int signal_fd;
   int listen_fd;
-  int pipe_fd[2]; /* stdout, stderr read ends; -1 once closed */
+  int pipe_fd[2]; /* stdout, stderr read ends (with a tty: the pty master, -1); -1 once closed */
+  int master;     /* pty master, or -1 */
+  struct procin in; /* the container's stdin: pipe write end or a dup of the master */
+  struct attach attach;
   struct log_file log;
   struct log_stream stream[2];
   int waiters[MAX_WAITERS];
@@ -66,12 +71,16 @@ static void report(int fd, const char *text) {
 
 static int spawn(struct monitor *m, struct err *e) {
   int sync_pair[2];
-  int out[2];
-  int errp[2];
+  int out[2] = {-1, -1};
+  int errp[2] = {-1, -1};
+  int in[2] = {-1, -1};
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync_pair) < 0) {
     return fail_errno(e, "socketpair");
   }
-  if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+  if (!m->plan.terminal && (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)) {
+    return fail_errno(e, "pipe");
+  }
+  if (m->plan.stdin_open && !m->plan.terminal && pipe2(in, O_CLOEXEC) < 0) {
     return fail_errno(e, "pipe");
   }
   if (namespaces_join_pid(&m->plan, e) < 0) {
@@ -83,23 +92,33 @@ static int spawn(struct monitor *m, struct err *e) {
     return fail_errno(e, "clone");
   }
   if (pid == 0) {
-    struct container_io io = {.sync = sync_pair[1], .stdout_w = out[1], .stderr_w = errp[1]};
+    struct container_io io = {.sync = sync_pair[1], .stdin_r = in[0], .stdout_w = out[1], .stderr_w = errp[1]};
     close(sync_pair[0]);
     close(m->report_fd);
     container_main(&m->plan, &io);
   }
   close(sync_pair[1]);
-  close(out[1]);
-  close(errp[1]);
+  close_fdp(&out[1]);
+  close_fdp(&errp[1]);
+  close_fdp(&in[0]);
   m->pid = pid;
   m->sync_fd = sync_pair[0];
   m->pipe_fd[0] = out[0];
   m->pipe_fd[1] = errp[0];
   char msg[1100];
-  int n = sync_recv(m->sync_fd, msg, sizeof msg);
-  if (n > 0 && strcmp(msg, "ready") == 0) {
+  int n = sync_recv_fd(m->sync_fd, msg, sizeof msg, &m->master);
+  if (n > 0 && strcmp(msg, "ready") == 0 && m->plan.terminal == (m->master >= 0)) {
+    if (m->master >= 0) {
+      m->pipe_fd[0] = m->master;
+      /* A dup of its own: the pump closes the master at EIO, resize and stdin keep working. */
+      int dup_master = fcntl(m->master, F_DUPFD_CLOEXEC, 0);
+      procin_init(&m->in, dup_master, dup_master);
+    } else {
+      procin_init(&m->in, in[1], -1);
+    }
     return 0;
   }
+  close_fdp(&in[1]);
   if (n > 6 && strncmp(msg, "error ", 6) == 0) {
     fail(e, "%s", msg + 6);
   } else {
@@ -122,6 +141,7 @@ static void pump(struct monitor *m, int which) {
     return;
   }
   log_feed(&m->log, &m->stream[which], buf, (size_t)n);
+  attach_output(&m->attach, which == 0 ? FRAME_STDOUT : FRAME_STDERR, buf, (size_t)n);
 }
 
 static void start(struct monitor *m, int client) {
@@ -214,6 +234,9 @@ static void finish(struct monitor *m) {
   if (status_write_exit(m->bundle, m->wait_status, oom, m->start_error[0] ? m->start_error : NULL, &e) < 0) {
     logmsg("Cannot write exit status: %s", e.msg);
   }
+  int status = m->wait_status;
+  attach_finish(&m->attach, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  procin_drop(&m->in);
   for (int i = 0; i < m->nwaiters; i++) {
     close(m->waiters[i]);
   }
@@ -232,17 +255,26 @@ static void loop(struct monitor *m) {
         break;
       }
     }
-    struct pollfd fds[4] = {
+    struct pollfd fds[6 + 1 + ATTACH_MAX_CLIENTS] = {
         {.fd = m->signal_fd, .events = POLLIN},
         {.fd = m->listen_fd, .events = POLLIN},
         {.fd = m->pipe_fd[0], .events = POLLIN},
         {.fd = m->pipe_fd[1], .events = POLLIN},
+        {.fd = procin_pending(&m->in) ? m->in.fd : -1, .events = POLLOUT},
     };
+    size_t nattach = attach_poll_fds(&m->attach, fds + 5, !procin_full(&m->in));
     int timeout = m->phase == EXITED ? (int)((drain_deadline - now_ns()) / 1000000) + 1 : -1;
-    if (poll(fds, 4, timeout) < 0 && errno != EINTR) {
+    if (poll(fds, 5 + nattach, timeout) < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
       logmsg("poll failed: %s", strerror(errno));
       break;
     }
+    if (fds[4].revents) {
+      procin_flush(&m->in);
+    }
+    attach_handle(&m->attach, fds + 5, nattach, &m->in);
     if (fds[0].revents) {
       on_signal(m);
     }
@@ -264,8 +296,10 @@ static void loop(struct monitor *m) {
 static int monitor_init(struct monitor *m, const char *bundle, struct err *e) {
   memset(m, 0, sizeof *m);
   m->bundle = bundle;
-  m->sync_fd = m->signal_fd = m->listen_fd = -1;
+  m->sync_fd = m->signal_fd = m->listen_fd = m->master = -1;
   m->pipe_fd[0] = m->pipe_fd[1] = -1;
+  m->attach.listen_fd = -1;
+  procin_init(&m->in, -1, -1);
   AUTO_FREE char *plan_path = xasprintf("%s/shim-plan", bundle);
   if (plan_load(plan_path, &m->plan, e) < 0) {
     return -1;
@@ -293,6 +327,12 @@ static int monitor_init(struct monitor *m, const char *bundle, struct err *e) {
   if (m->listen_fd < 0) {
     return -1;
   }
+  unsigned char flags = (m->plan.terminal ? FRAME_READY_TTY : 0) | (m->plan.stdin_open ? FRAME_READY_STDIN : 0) |
+                        (m->plan.stdin_once ? FRAME_READY_STDIN_ONCE : 0);
+  AUTO_FREE char *attach_sock = xasprintf("%s/attach.sock", bundle);
+  if (attach_listen(&m->attach, attach_sock, flags, e) < 0) {
+    return -1;
+  }
   m->oom_baseline = cgroup_oom_kills(&m->plan);
   return 0;
 }
@@ -306,7 +346,9 @@ static void monitor_main(const char *bundle, int report_fd) {
     logmsg("Create failed: %s", e.msg);
     AUTO_FREE char *text = xasprintf("error %s", e.msg);
     AUTO_FREE char *sock = xasprintf("%s/shim.sock", bundle);
+    AUTO_FREE char *attach_sock = xasprintf("%s/attach.sock", bundle);
     unlink(sock);
+    unlink(attach_sock);
     report(report_fd, text);
     _exit(1);
   }

@@ -100,7 +100,9 @@ static int apply(struct plan *p, char **f, size_t nf, struct err *e) {
   const char *key = f[0];
   unsigned long long u[6];
   long long l;
-  if (strcmp(key, "arg") == 0) {
+  if (strncmp(key, "seccomp_", 8) == 0) {
+    return seccomp_plan_directive(&p->seccomp, f, nf, e);
+  } else if (strcmp(key, "arg") == 0) {
     NEED(1);
     p->args = push_string(p->args, &p->nargs, f[1]);
   } else if (strcmp(key, "env") == 0) {
@@ -231,6 +233,15 @@ static int apply(struct plan *p, char **f, size_t nf, struct err *e) {
     }
     p->has_oom_score_adj = 1;
     p->oom_score_adj = (int)l;
+  } else if (strcmp(key, "terminal") == 0) {
+    NEED(0);
+    p->terminal = 1;
+  } else if (strcmp(key, "stdin") == 0) {
+    NEED(0);
+    p->stdin_open = 1;
+  } else if (strcmp(key, "stdin_once") == 0) {
+    NEED(0);
+    p->stdin_once = 1;
   } else if (strcmp(key, "log") == 0) {
     NEED(1);
     p->log_path = xstrdup(f[1]);

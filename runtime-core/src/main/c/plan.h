@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "seccomp.h"
 #include "util.h"
 
 enum ns_kind { NS_NET, NS_IPC, NS_UTS, NS_PID, NS_CGROUP, NS_KINDS };
@@ -80,11 +81,15 @@ struct plan {
   size_t nsysctls;
   uint64_t caps[CAP_SETS];
   int no_new_privs;
+  struct seccomp_plan *seccomp; /* NULL: unconfined */
   struct plan_rlimit *rlimits;
   size_t nrlimits;
   int has_oom_score_adj;
   int oom_score_adj;
   char *log_path;
+  int terminal;   /* the process gets a pty (pty.h); the shim holds the master */
+  int stdin_open; /* the shim holds the process's stdin for attach clients (attach.h) */
+  int stdin_once; /* closed when the first attached client's stdin ends */
 };
 
 int plan_load(const char *path, struct plan *plan, struct err *e);

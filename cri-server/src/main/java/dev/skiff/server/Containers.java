@@ -36,9 +36,11 @@ public final class Containers {
   private final ContainerTeardown teardown;
   private final ContainerDirectories dirs;
   private final ContainerRpcs rpcs;
+  private final PodStore pods;
 
   private Containers(ContainerStore store, ShimLauncher launcher, ContainerTeardown teardown,
-      ContainerDirectories dirs, ContainerRpcs rpcs) {
+      ContainerDirectories dirs, ContainerRpcs rpcs, PodStore pods) {
+    this.pods = pods;
     this.store = store;
     this.launcher = launcher;
     this.teardown = teardown;
@@ -66,7 +68,7 @@ public final class Containers {
         new UpdateContainerResourcesRpc(store, cgroups),
         new ReopenContainerLogRpc(store),
         new ExecSyncRpc(store));
-    return new Containers(store, launcher, teardown, dirs, rpcs);
+    return new Containers(store, launcher, teardown, dirs, rpcs, pods);
   }
 
   /** Re-adopts every container's shim and cleans what a crash left; runs before skiffd answers calls. */
@@ -87,6 +89,7 @@ public final class Containers {
   }
 
   public PodContainers podContainers() {
-    return new ContainersOfPods(store, teardown);
+    return new ContainersOfPods(store, teardown,
+        podId -> pods.get(podId).map(pod -> Path.of(pod.sandbox().directory())));
   }
 }

@@ -101,20 +101,29 @@ public final class Daemon {
         Condition::ok,
         pods::networkCondition,
         () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
+    Streaming streaming;
+    try {
+      streaming = Streaming.start(config, containerStore, pods.store());
+    } catch (Exception e) {
+      socket.close();
+      throw new StartupException("cannot start the streaming server: " + e.getMessage());
+    }
     RuntimeServiceAdapter runtime = new RuntimeServiceAdapter(
         new VersionRpc(), status, new RuntimeConfigRpc(), new UpdateRuntimeConfigRpc(settings), pods.rpcs(),
-        containers.rpcs()).withStats(stats.rpcs(), stats.hub());
+        containers.rpcs(), streaming.rpcs()).withStats(stats.rpcs(), stats.hub());
     // Recovery runs before the socket listens: the shutdown hook that removes the socket is
     // only installed once start() returns, so a client must not see skiffd before then.
     try {
       pods.recover();
     } catch (Exception e) {
+      streaming.close();
       socket.close();
       throw new StartupException("cannot recover pod sandboxes: " + e);
     }
     try {
       containers.recover();
     } catch (Exception e) {
+      streaming.close();
       socket.close();
       throw new StartupException("cannot recover containers: " + e);
     }
@@ -125,9 +134,11 @@ public final class Daemon {
     List<ServerInterceptor> observers = metrics == null ? List.of()
         : List.of(new ImagePullMetrics(metrics, images), new RpcMetrics(metrics));
     CriServer server = new CriServer(socket, List.of(runtime, imageService), observers);
+    server.closeWith(streaming);
     try {
       server.start();
     } catch (IOException e) {
+      streaming.close();
       socket.close();
       throw new StartupException("cannot listen on " + socket.path() + ": " + e.getMessage());
     }

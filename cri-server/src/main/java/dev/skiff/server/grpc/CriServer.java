@@ -57,6 +57,11 @@ public final class CriServer implements AutoCloseable {
     this.server = builder.build();
   }
 
+  /** Closed after the gRPC server, e.g. the streaming server whose URLs the RPCs hand out. */
+  public void closeWith(AutoCloseable companion) {
+    companions.add(companion);
+  }
+
   public void start() throws IOException {
     server.start();
     socket.restrictPermissions();
@@ -96,6 +101,13 @@ public final class CriServer implements AutoCloseable {
     }
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    for (AutoCloseable companion : companions) {
+      try {
+        companion.close();
+      } catch (Exception e) {
+        // Shutting down: nothing more to do about it.
+      }
+    }
     socket.close();
   }
 }

@@ -18,6 +18,12 @@ import dev.skiff.cri.v1.ReopenContainerLogRequest;
 import dev.skiff.cri.v1.ReopenContainerLogResponse;
 import dev.skiff.cri.v1.ExecSyncRequest;
 import dev.skiff.cri.v1.ExecSyncResponse;
+import dev.skiff.cri.v1.AttachRequest;
+import dev.skiff.cri.v1.AttachResponse;
+import dev.skiff.cri.v1.ExecRequest;
+import dev.skiff.cri.v1.ExecResponse;
+import dev.skiff.cri.v1.PortForwardRequest;
+import dev.skiff.cri.v1.PortForwardResponse;
 import dev.skiff.cri.v1.ListPodSandboxRequest;
 import dev.skiff.cri.v1.ListPodSandboxResponse;
 import dev.skiff.cri.v1.PodSandboxStatusRequest;
@@ -59,6 +65,7 @@ import dev.skiff.cri.v1.ListPodSandboxStatsRequest;
 import dev.skiff.cri.v1.ListPodSandboxStatsResponse;
 import dev.skiff.cri.v1.PodSandboxStatsRequest;
 import dev.skiff.cri.v1.PodSandboxStatsResponse;
+import dev.skiff.server.rpc.stream.StreamRpcs;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -74,6 +81,7 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
   private final ContainerRpcs containers;
   private StatsRpcs stats;
   private ContainerEventHub events;
+  private final StreamRpcs streams;
 
   /** Without pod sandbox RPCs (they answer UNIMPLEMENTED), as unit tests of the runtime RPCs use it. */
   public RuntimeServiceAdapter(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig,
@@ -87,8 +95,15 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     this(version, status, runtimeConfig, updateRuntimeConfig, sandbox, null);
   }
 
+  /** Without streaming RPCs (they answer UNIMPLEMENTED). */
   public RuntimeServiceAdapter(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig,
       UpdateRuntimeConfigRpc updateRuntimeConfig, SandboxRpcs sandbox, ContainerRpcs containers) {
+    this(version, status, runtimeConfig, updateRuntimeConfig, sandbox, containers, null);
+  }
+
+  public RuntimeServiceAdapter(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig,
+      UpdateRuntimeConfigRpc updateRuntimeConfig, SandboxRpcs sandbox, ContainerRpcs containers, StreamRpcs streams) {
+    this.streams = streams;
     this.version = version;
     this.status = status;
     this.runtimeConfig = runtimeConfig;
@@ -316,5 +331,32 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
       return;
     }
     events.subscribe(new GrpcEventSink<>(responses));
+  }
+
+  @Override
+  public void exec(ExecRequest request, StreamObserver<ExecResponse> responses) {
+    if (streams == null) {
+      super.exec(request, responses);
+      return;
+    }
+    UnaryCalls.run("Exec", request, responses, streams.exec());
+  }
+
+  @Override
+  public void attach(AttachRequest request, StreamObserver<AttachResponse> responses) {
+    if (streams == null) {
+      super.attach(request, responses);
+      return;
+    }
+    UnaryCalls.run("Attach", request, responses, streams.attach());
+  }
+
+  @Override
+  public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> responses) {
+    if (streams == null) {
+      super.portForward(request, responses);
+      return;
+    }
+    UnaryCalls.run("PortForward", request, responses, streams.portForward());
   }
 }

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class SpdySession extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(SpdySession.class);
   private static final long CLOSE_GRACE_MILLIS = 2000;
+  private static final String REPLY_HEADER = "x-skiff-stream";
+  private static final String REPLY_VALUE = "accepted";
 
   /** What the session's protocol (remote command or port forward) does with streams. */
   interface Handler {
@@ -117,8 +119,19 @@ final class SpdySession extends ChannelInboundHandlerAdapter {
       return;
     }
     streams.put(id, stream);
-    ctx.writeAndFlush(new DefaultSpdySynReplyFrame(id));
+    ctx.writeAndFlush(synReply(id));
     active.opened(stream);
+  }
+
+  /**
+   * A SYN_REPLY with one header. Netty encodes a frame without headers with no header block at
+   * all, not as a compressed zero count; Go's spdystream then fails to inflate it and never sees
+   * the reply, so the client times out opening the stream. Kubernetes clients ignore reply headers.
+   */
+  static DefaultSpdySynReplyFrame synReply(int streamId) {
+    DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(streamId);
+    reply.headers().set(REPLY_HEADER, REPLY_VALUE);
+    return reply;
   }
 
   /** Ends the session from the server side; safe from any thread, once. */

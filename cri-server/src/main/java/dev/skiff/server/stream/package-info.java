@@ -21,8 +21,13 @@
  *              ├─ exec/attach: SpdySession + SpdyRemoteCommand  v4, v3, v2, channel.k8s.io
  *              └─ portforward: SpdySession + SpdyPortForward    portforward.k8s.io
  *        ▼
- *  RemoteCommand / port pairs ──▶ runtime-core StreamBackend (exec, attach, connectPort)
+ *  RemoteCommand / port pairs ──▶ runtime-core StreamBackend = ContainerStreams
+ *        ├─ exec:   skiff-shim exec-stream (ExecSync's entry path; frames on its stdin/stdout)
+ *        ├─ attach: the container shim's attach.sock (same frames; output also to the CRI log)
+ *        └─ connectPort: PodPortForwarder (a socket made inside the pod's netns)
  * </pre>
+ * Wiring: {@code dev.skiff.server.Streaming} starts this server with the daemon; the lookups
+ * from the container and pod stores are {@code rpc.stream.StoreLookups}.
  *
  * <h2>Choices</h2>
  * <ul>
@@ -34,6 +39,9 @@
  *   <li><b>Blocking streams, one thread each.</b> The backend hands plain Input/OutputStreams
  *       (a pty, a pipe, a shim socket, a pod socket); an elastic pool ({@code skiff-stream-io-*},
  *       idle threads end after 2 s) pumps them. Nothing blocks an event loop.</li>
+ *   <li><b>SYN_REPLY carries one header</b> ({@code x-skiff-stream: accepted}): Netty encodes a
+ *       reply without headers with no header block at all, which Go's spdystream cannot inflate
+ *       (it never sees the reply and the client times out after 30 s).</li>
  *   <li><b>Expected streams come from the CRI request</b>, never from what the client opens
  *       (upstream rule); the process starts once they are all open, or the session is dropped
  *       after 30 s with GOAWAY.</li>
@@ -53,7 +61,6 @@
  * </ul>
  *
  * <h2>Not yet</h2>
- * The 4 h idle timeout; the backend (exec with a pty, attach through the shim) and the wiring
- * in {@code Daemon}/{@code RuntimeServiceAdapter}, which wait for the containers work.
+ * The 4 h idle timeout.
  */
 package dev.skiff.server.stream;

@@ -147,7 +147,21 @@ class ContainerIT {
     assertTrue(seenBySecond.contains("sleep 1001") && seenBySecond.contains("sleep 1002"), seenBySecond);
     String seenByOwn = exec(skiffd, c, "ps", "-o", "args");
     assertTrue(seenByOwn.contains("sleep 1003") && !seenByOwn.contains("sleep 1001"), seenByOwn);
-    skiffd.crictl("rm", "-f", a, b, c).orThrow("crictl rm -f");
+    // PID 1 of the shared namespace is the pod's init, so the first container may go alone.
+    assertEquals("skiff-pod-init", exec(skiffd, b, "cat", "/proc/1/comm").strip());
+    Path initState = skiffd.runDir().resolve("pods").resolve(pod).resolve("pid-init");
+    String initPid = Files.readString(initState).lines().filter(l -> l.startsWith("pid ")).findFirst()
+        .orElseThrow().substring(4);
+    skiffd.crictl("rm", "-f", a).orThrow("crictl rm -f first");
+    assertEquals("CONTAINER_RUNNING", inspect(skiffd, b).path("status").path("state").asText());
+    assertTrue(exec(skiffd, b, "ps", "-o", "args").contains("sleep 1002"));
+    // Stopping the pod ends the init with its containers.
+    skiffd.crictl("stopp", pod).orThrow("crictl stopp");
+    assertFalse(Files.exists(Path.of("/proc/" + initPid + "/comm"))
+        && Files.readString(Path.of("/proc/" + initPid + "/comm")).strip().equals("skiff-pod-init"),
+        "the pod init " + initPid + " outlived StopPodSandbox");
+    assertFalse(Files.exists(initState));
+    skiffd.crictl("rm", "-f", b, c).orThrow("crictl rm -f");
     skiffd.crictl("rmp", "-f", pod).orThrow("crictl rmp");
   }
 

@@ -19,6 +19,7 @@ import java.util.Map;
  *   shim-plan     launch plan (skiffd)             state       pids and start times (shim)
  *   rootfs/       OverlayFS mount (skiffd)         started     exec succeeded (shim)
  *   shim.log      shim diagnostics (shim)          exit        exit status (shim)
+ *                                                  attach.sock stdio of the process (shim)
  * </pre>
  */
 public record Bundle(Path dir) {
@@ -36,6 +37,11 @@ public record Bundle(Path dir) {
 
   public Path socket() {
     return dir.resolve("shim.sock");
+  }
+
+  /** Attach clients connect here (frame protocol in src/main/c/frame.h). */
+  public Path attachSocket() {
+    return dir.resolve("attach.sock");
   }
 
   public Path stateFile() {

@@ -60,16 +60,50 @@ public final class LaunchPlanWriter {
     if (spec.noNewPrivs()) {
       line(out, "no_new_privs");
     }
+    if (spec.seccomp() != null) {
+      seccomp(out, spec.seccomp());
+    }
     for (Rlimit r : spec.rlimits()) {
       line(out, "rlimit", r.type(), Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
     }
     if (spec.oomScoreAdj() != null) {
       line(out, "oom_score_adj", Integer.toString(spec.oomScoreAdj()));
     }
+    if (spec.terminal()) {
+      line(out, "terminal");
+    }
+    if (spec.stdin()) {
+      line(out, "stdin");
+      if (spec.stdinOnce()) {
+        line(out, "stdin_once");
+      }
+    }
     if (spec.logPath() != null) {
       line(out, "log", spec.logPath().toString());
     }
     return out.toString();
+  }
+
+  static String seccompLines(SeccompProfile profile) {
+    StringBuilder out = new StringBuilder();
+    seccomp(out, profile);
+    return out.toString();
+  }
+
+  private static void seccomp(StringBuilder out, SeccompProfile profile) {
+    line(out, "seccomp_default", profile.defaultAction().name(), Integer.toString(profile.defaultValue()));
+    for (String arch : profile.architectures()) {
+      // libseccomp's names: SCMP_ARCH_X86_64 → x86_64
+      line(out, "seccomp_arch", arch.replaceFirst("^SCMP_ARCH_", "").toLowerCase(java.util.Locale.ROOT));
+    }
+    for (SeccompProfile.Rule rule : profile.rules()) {
+      List<String> fields = new ArrayList<>(List.of(rule.syscall(), rule.action().name(), Integer.toString(rule.value())));
+      for (SeccompProfile.Arg a : rule.args()) {
+        fields.add(a.index() + " " + a.op() + " " + Long.toUnsignedString(a.value()) + " "
+            + Long.toUnsignedString(a.valueTwo()));
+      }
+      line(out, "seccomp_syscall", fields.toArray(String[]::new));
+    }
   }
 
   private static void namespaces(StringBuilder out, NamespacePaths ns) {

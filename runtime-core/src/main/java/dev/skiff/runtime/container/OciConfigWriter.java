@@ -114,7 +114,38 @@ public final class OciConfigWriter {
     strings(linux.putArray("maskedPaths"), spec.maskedPaths());
     strings(linux.putArray("readonlyPaths"), spec.readonlyPaths());
     linux.put("rootfsPropagation", spec.rootPropagation());
+    if (spec.seccomp() != null) {
+      linux.set("seccomp", seccomp(spec.seccomp()));
+    }
     return linux;
+  }
+
+  private static ObjectNode seccomp(SeccompProfile profile) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("defaultAction", profile.defaultAction().ociName());
+    if (profile.defaultAction() == SeccompAction.ERRNO) {
+      node.put("defaultErrnoRet", profile.defaultValue());
+    }
+    strings(node.putArray("architectures"), profile.architectures());
+    ArrayNode syscalls = node.putArray("syscalls");
+    for (SeccompProfile.Rule rule : profile.rules()) {
+      ObjectNode call = syscalls.addObject();
+      call.putArray("names").add(rule.syscall());
+      call.put("action", rule.action().ociName());
+      if (rule.action() == SeccompAction.ERRNO) {
+        call.put("errnoRet", rule.value());
+      }
+      if (!rule.args().isEmpty()) {
+        ArrayNode args = call.putArray("args");
+        for (SeccompProfile.Arg a : rule.args()) {
+          args.addObject().put("index", a.index())
+              .put("value", new java.math.BigInteger(Long.toUnsignedString(a.value())))
+              .put("valueTwo", new java.math.BigInteger(Long.toUnsignedString(a.valueTwo())))
+              .put("op", "SCMP_CMP_" + a.op());
+        }
+      }
+    }
+    return node;
   }
 
   /** The cgroup directory relative to the cgroup filesystem mounted above it: "/a/b". */

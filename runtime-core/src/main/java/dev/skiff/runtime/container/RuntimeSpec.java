@@ -14,6 +14,10 @@ import java.util.Set;
  *     containerd since CVE-2022-24769)
  * @param extraDevices devices from the CRI config, listed in config.json; the defaults
  *     ({@link DeviceNode#DEFAULTS}) are implied there, as for runc, and explicit in the plan
+ * @param seccomp the resolved filter; null = unconfined
+ * @param stdin the shim holds the process's stdin for attach clients (not an OCI field: runc
+ *     takes stdin from its caller)
+ * @param stdinOnce the shim closes that stdin when the first attached client's stdin ends
  */
 public record RuntimeSpec(
     List<String> args,
@@ -23,9 +27,12 @@ public record RuntimeSpec(
     Set<String> capabilities,
     Set<String> ambientCapabilities,
     boolean noNewPrivs,
+    SeccompProfile seccomp,
     List<Rlimit> rlimits,
     Integer oomScoreAdj,
     boolean terminal,
+    boolean stdin,
+    boolean stdinOnce,
     Path rootfs,
     boolean readonlyRootfs,
     String hostname,

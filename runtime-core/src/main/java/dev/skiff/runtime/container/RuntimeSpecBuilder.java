@@ -40,8 +40,10 @@ public final class RuntimeSpecBuilder {
     boolean shared = spec.mounts().stream().anyMatch(m -> m.propagation() == MountRequest.Propagation.BIDIRECTIONAL);
     NamespacePaths ns = spec.namespaces();
     String hostname = ns.uts() != null && ns.uts().isEmpty() ? spec.pod().hostname() : null;
-    return new RuntimeSpec(args, env, cwd, user, caps, ambient, security.noNewPrivs(), spec.rlimits(),
-        spec.oomScoreAdj() == null ? null : spec.oomScoreAdj().intValue(), process.tty(), rootfs,
+    SeccompProfile seccomp = SeccompProfiles.resolve(security.seccomp(), privileged, caps);
+    return new RuntimeSpec(args, env, cwd, user, caps, ambient, security.noNewPrivs(), seccomp, spec.rlimits(),
+        spec.oomScoreAdj() == null ? null : spec.oomScoreAdj().intValue(), process.tty(), process.stdin(),
+        process.stdinOnce(), rootfs,
         security.readonlyRootfs(), hostname, mounts, devices(spec.devices()), ns, masked, readonly, spec.sysctls(),
         spec.cgroupDirs(), spec.oomCounter(), spec.logPath(), shared ? "rshared" : "rslave");
   }

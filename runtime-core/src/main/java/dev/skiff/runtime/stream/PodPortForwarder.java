@@ -26,7 +26,10 @@ public final class PodPortForwarder {
 
   private final Path netns;
 
-  /** @param netns the pod's pinned network namespace, e.g. {@code /run/skiff/netns/POD} */
+  /**
+   * @param netns the pod's pinned network namespace, e.g. {@code /run/skiff/netns/POD}; null
+   *     for a host-network pod, whose ports are the host's own
+   */
   public PodPortForwarder(Path netns) {
     this.netns = netns;
   }
@@ -53,7 +56,9 @@ public final class PodPortForwarder {
   private void connectInNamespace(int port, CompletableFuture<SocketChannel> result) {
     try {
       // This thread stays in the pod's namespace; it ends right after this connect.
-      Namespaces.join(netns.toString(), Namespaces.CLONE_NEWNET);
+      if (netns != null) {
+        Namespaces.join(netns.toString(), Namespaces.CLONE_NEWNET);
+      }
     } catch (IOException e) {
       result.completeExceptionally(e);
       return;
@@ -75,7 +80,8 @@ public final class PodPortForwarder {
       }
     }
     result.completeExceptionally(new ConnectException(
-        "nothing accepts connections on localhost:" + port + " in network namespace " + netns + ": "
+        "nothing accepts connections on localhost:" + port
+            + (netns != null ? " in network namespace " + netns : " of the host") + ": "
             + last.getMessage()));
   }
 

@@ -66,6 +66,22 @@ class RuntimeSpecWritersTest {
   }
 
   @Test
+  void ttyAndStdinReachConfigAndPlan() throws Exception {
+    ContainerSpec base = spec(SecurityRequest.defaults(), List.of());
+    ProcessRequest interactive = new ProcessRequest(List.of("sh"), null, null, null, null, null, null, null, null, true,
+        true, true);
+    ContainerSpec withStdio = new ContainerSpec(base.id(), interactive, base.image(), base.mounts(), base.devices(),
+        base.security(), base.namespaces(), base.pod(), base.cgroupDirs(), base.oomCounter(), base.rlimits(),
+        base.oomScoreAdj(), base.sysctls(), base.logPath());
+    RuntimeSpec spec = RuntimeSpecBuilder.build(withStdio, rootfs, ALL_BUT_SYS_RESOURCE);
+    assertTrue(json(spec).at("/process/terminal").asBoolean());
+    List<String> plan = List.of(LaunchPlanWriter.toText(spec).split("\n"));
+    assertTrue(plan.containsAll(List.of("terminal", "stdin", "stdin_once")), plan.toString());
+    String plain = LaunchPlanWriter.toText(RuntimeSpecBuilder.build(base, rootfs, ALL_BUT_SYS_RESOURCE));
+    assertFalse(plain.contains("terminal") || plain.contains("stdin"), plain);
+  }
+
+  @Test
   void privilegedGetsEveryHostCapabilityAndNoMaskedPaths() throws Exception {
     SecurityRequest privileged = new SecurityRequest(null, null, null, true, false, false, null, null);
     RuntimeSpec spec = RuntimeSpecBuilder.build(spec(privileged, List.of()), rootfs, ALL_BUT_SYS_RESOURCE);

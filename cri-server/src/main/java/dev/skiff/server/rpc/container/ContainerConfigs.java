@@ -9,6 +9,7 @@ import dev.skiff.runtime.container.DeviceRequest;
 import dev.skiff.runtime.container.ImageDefaults;
 import dev.skiff.runtime.container.MountRequest;
 import dev.skiff.runtime.container.ProcessRequest;
+import dev.skiff.runtime.container.SeccompRequest;
 import dev.skiff.runtime.container.SecurityRequest;
 import dev.skiff.runtime.container.StopSignal;
 import dev.skiff.runtime.pod.NamespaceMode;
@@ -71,7 +72,8 @@ final class ContainerConfigs {
         security.hasRunAsUser() ? security.getRunAsUser().getValue() : null,
         emptyToNull(security.getRunAsUsername()),
         security.hasRunAsGroup() ? security.getRunAsGroup().getValue() : null,
-        security.getSupplementalGroupsList(), policy, config.getTty(), config.getStdin());
+        security.getSupplementalGroupsList(), policy, config.getTty(), config.getStdin(),
+        config.getStdinOnce());
   }
 
   static SecurityRequest security(ContainerConfig config) {
@@ -82,7 +84,38 @@ final class ContainerConfigs {
         caps.getAddAmbientCapabilitiesList(), security.getPrivileged(), security.getReadonlyRootfs(),
         security.getNoNewPrivs(),
         security.getMaskedPathsCount() == 0 ? null : security.getMaskedPathsList(),
-        security.getReadonlyPathsCount() == 0 ? null : security.getReadonlyPathsList());
+        security.getReadonlyPathsCount() == 0 ? null : security.getReadonlyPathsList(), seccomp(security));
+  }
+
+  /**
+   * The seccomp field wins over the deprecated seccomp_profile_path; neither set means
+   * unconfined (what kubelet sends when the pod asks for nothing, and what critest expects).
+   */
+  static SeccompRequest seccomp(LinuxContainerSecurityContext security) {
+    if (security.hasSeccomp()) {
+      var profile = security.getSeccomp();
+      return switch (profile.getProfileType()) {
+        case RuntimeDefault -> SeccompRequest.RUNTIME_DEFAULT;
+        case Unconfined -> SeccompRequest.UNCONFINED;
+        case Localhost -> {
+          CriError.require(!profile.getLocalhostRef().isEmpty(), "seccomp.localhost_ref");
+          yield new SeccompRequest.Localhost(profile.getLocalhostRef());
+        }
+        default -> throw CriError.invalid("seccomp.profile_type " + profile.getProfileTypeValue() + " is unknown");
+      };
+    }
+    String path = security.getSeccompProfilePath();
+    if (path.isEmpty() || path.equals("unconfined")) {
+      return SeccompRequest.UNCONFINED;
+    }
+    if (path.equals("runtime/default") || path.equals("docker/default")) {
+      return SeccompRequest.RUNTIME_DEFAULT;
+    }
+    if (path.startsWith("localhost/")) {
+      return new SeccompRequest.Localhost(path.substring("localhost/".length()));
+    }
+    throw CriError.invalid("seccomp_profile_path '" + path
+        + "' is not runtime/default, unconfined or localhost/<path>");
   }
 
   static List<MountRequest> mounts(ContainerConfig config) {

@@ -1,19 +1,26 @@
 package dev.skiff.server.rpc.container;
 
+import dev.skiff.runtime.container.PodPidInit;
 import dev.skiff.server.rpc.sandbox.PodContainers;
 import dev.skiff.server.state.ContainerRecord;
 import dev.skiff.server.state.ContainerStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The pods' {@link PodContainers} seam: StopPodSandbox stops and RemovePodSandbox removes a pod's containers. */
 public final class ContainersOfPods implements PodContainers {
   private final ContainerStore containers;
   private final ContainerTeardown teardown;
+  private final Function<String, Optional<Path>> podDirectory;
 
-  public ContainersOfPods(ContainerStore containers, ContainerTeardown teardown) {
+  /** @param podDirectory the pod's run directory, where its PID namespace init is recorded */
+  public ContainersOfPods(ContainerStore containers, ContainerTeardown teardown,
+      Function<String, Optional<Path>> podDirectory) {
     this.containers = containers;
     this.teardown = teardown;
+    this.podDirectory = podDirectory;
   }
 
   @Override
@@ -25,6 +32,15 @@ public final class ContainersOfPods implements PodContainers {
           teardown.stop(current.get(), Duration.ofSeconds(graceSeconds));
         }
       }
+    }
+    stopPidInit(podId);
+  }
+
+  /** After the containers: killing the init of a shared PID namespace kills all left in it. */
+  private void stopPidInit(String podId) throws Exception {
+    Optional<Path> dir = podDirectory.apply(podId);
+    if (dir.isPresent()) {
+      PodPidInit.stop(dir.get());
     }
   }
 
@@ -39,5 +55,6 @@ public final class ContainersOfPods implements PodContainers {
       }
       containers.forgetLock(record.id());
     }
+    stopPidInit(podId);
   }
 }

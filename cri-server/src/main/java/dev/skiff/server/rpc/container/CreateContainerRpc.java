@@ -83,10 +83,6 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
     ContainerConfig config = request.getConfig();
     ContainerMetadata metadata = ContainerConfigs.metadata(config);
     CriError.require(config.hasImage() && !config.getImage().getImage().isEmpty(), "config.image.image");
-    if (config.getTty() || config.getStdin()) {
-      // The shim holds no terminal and no stdin yet; failing is better than a container that hangs.
-      throw CriError.invalid("container " + metadata.name() + ": tty and stdin are not supported by skiff yet");
-    }
 
     // look up
     PodRecord found = pods.find(request.getPodSandboxId())

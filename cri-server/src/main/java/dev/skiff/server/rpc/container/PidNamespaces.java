@@ -1,43 +1,40 @@
 package dev.skiff.server.rpc.container;
 
+import dev.skiff.runtime.container.ContainerException;
 import dev.skiff.runtime.container.ContainerProcess;
 import dev.skiff.runtime.container.NamespacePaths;
+import dev.skiff.runtime.container.PodPidInit;
 import dev.skiff.runtime.pod.NamespaceMode;
 import dev.skiff.runtime.pod.PodSandbox;
 import dev.skiff.server.rpc.CriError;
 import dev.skiff.server.state.ContainerRecord;
 import dev.skiff.server.state.ContainerStore;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The namespaces a new container joins. net/ipc/uts are the pod's pinned ones (null = the
- * host's). A PID namespace cannot be pinned without a process, so pid = POD means: join the
- * namespace of a live POD-mode container of the pod, or create it when there is none (the
- * pod's first container). pid = TARGET joins the target container's namespace.
+ * host's). A PID namespace cannot be pinned without a process, so pid = POD joins the
+ * namespace of the pod's init ({@link PodPidInit}, started with the first such container).
+ * pid = TARGET joins the target container's namespace.
  */
 final class PidNamespaces {
   private PidNamespaces() {}
 
   static NamespacePaths resolve(PodSandbox pod, String podId, NamespaceMode pidMode, String targetId,
-      ContainerStore store) throws IOException {
+      ContainerStore store) throws IOException, ContainerException {
     NamespacePaths.PidMode mode;
     String path = null;
     switch (pidMode) {
       case NODE -> mode = NamespacePaths.PidMode.NODE;
       case CONTAINER -> mode = NamespacePaths.PidMode.CONTAINER;
       case POD -> {
-        Optional<Integer> member = Optional.empty();
-        for (ContainerRecord other : store.ofPod(podId)) {
-          if (other.pidMode() == NamespaceMode.POD) {
-            member = livePid(store, other.id());
-            if (member.isPresent()) {
-              break;
-            }
-          }
+        // One init per pod holds the shared namespace, so no container is its PID 1.
+        synchronized (PidNamespaces.class) {
+          path = PodPidInit.ensure(Path.of(pod.directory()));
         }
-        mode = member.isPresent() ? NamespacePaths.PidMode.JOIN : NamespacePaths.PidMode.CONTAINER;
-        path = member.map(pid -> "/proc/" + pid + "/ns/pid").orElse(null);
+        mode = NamespacePaths.PidMode.JOIN;
       }
       case TARGET -> {
         CriError.require(!targetId.isEmpty(), "namespace_options.target_id (pid is TARGET)");

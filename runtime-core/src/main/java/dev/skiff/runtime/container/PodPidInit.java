@@ -1,0 +1,106 @@
+package dev.skiff.runtime.container;
+
+import dev.skiff.runtime.linux.KernelException;
+import dev.skiff.runtime.linux.Processes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The init of a pod's shared PID namespace (pid = POD): {@code skiff-shim pod-init}, PID 1
+ * of the namespace, reaping orphans (src/main/c/podinit.h). Only pods whose containers ask
+ * for pid = POD get one, started with the first such container. The state file in the pod's
+ * run directory (pid + start time) is the only record: it survives skiffd, and a restarted
+ * skiffd finds the init there. Callers serialize per pod.
+ */
+public final class PodPidInit {
+  static final String STATE_FILE = "pid-init";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+  private record Init(int pid, long startTime) {}
+
+  private PodPidInit() {}
+
+  /** /proc/PID/ns/pid of the pod's live init, starting one when there is none. */
+  public static String ensure(Path podDir) throws ContainerException, IOException {
+    Optional<Init> live = live(podDir);
+    int pid = live.isPresent() ? live.get().pid() : start(podDir);
+    return "/proc/" + pid + "/ns/pid";
+  }
+
+  /** Kills the pod's init (the kernel then kills what is left in its namespace); idempotent. */
+  public static void stop(Path podDir) throws IOException {
+    Optional<Init> live = live(podDir);
+    if (live.isPresent()) {
+      try {
+        Processes.kill(live.get().pid(), Processes.SIGKILL);
+      } catch (KernelException e) {
+        throw new IOException("cannot kill the pod's PID namespace init " + live.get().pid(), e);
+      }
+      long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+      while (Processes.isAlive(live.get().pid(), live.get().startTime()) && System.nanoTime() < deadline) {
+        sleep();
+      }
+    }
+    Files.deleteIfExists(podDir.resolve(STATE_FILE));
+  }
+
+  private static int start(Path podDir) throws ContainerException, IOException {
+    Path shim = ShimBinary.locate();
+    Process process = new ProcessBuilder(shim.toString(), "pod-init", "--state", podDir.resolve(STATE_FILE).toString())
+        .redirectErrorStream(true)
+        .start();
+    String reply;
+    try {
+      process.getOutputStream().close();
+      reply = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new ContainerException(ContainerException.Kind.INTERNAL, "the pod's PID namespace init did not start");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new ContainerException(ContainerException.Kind.INTERNAL, "interrupted while starting the pod init", e);
+    }
+    if (!reply.startsWith("ok ")) {
+      throw new ContainerException(ContainerException.Kind.INTERNAL,
+          "cannot start the pod's PID namespace init: " + reply.replaceFirst("^error ", ""));
+    }
+    return Integer.parseInt(reply.substring(3).strip());
+  }
+
+  private static Optional<Init> live(Path podDir) throws IOException {
+    String text;
+    try {
+      text = Files.readString(podDir.resolve(STATE_FILE));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    int pid = -1;
+    long start = -1;
+    for (String line : text.split("\n")) {
+      String[] kv = line.split(" ", 2);
+      if (kv.length == 2 && kv[0].equals("pid")) {
+        pid = Integer.parseInt(kv[1].strip());
+      } else if (kv.length == 2 && kv[0].equals("pid_start")) {
+        start = Long.parseLong(kv[1].strip());
+      }
+    }
+    return Processes.isAlive(pid, start) ? Optional.of(new Init(pid, start)) : Optional.empty();
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
