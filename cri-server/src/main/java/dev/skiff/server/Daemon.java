@@ -3,6 +3,7 @@ package dev.skiff.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.skiff.image.ImageStore;
+import dev.skiff.runtime.linux.MountApi;
 import dev.skiff.server.config.SkiffConfig;
 import dev.skiff.server.grpc.CriServer;
 import dev.skiff.server.grpc.DaemonSocket;
@@ -19,6 +20,7 @@ import dev.skiff.server.rpc.image.ListImagesRpc;
 import dev.skiff.server.rpc.image.PullImageRpc;
 import dev.skiff.server.rpc.image.RemoveImageRpc;
 import dev.skiff.server.rpc.runtime.Condition;
+import dev.skiff.server.rpc.runtime.HandlerFeatures;
 import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
@@ -100,7 +102,8 @@ public final class Daemon {
     StatusRpc status = new StatusRpc(
         Condition::ok,
         pods::networkCondition,
-        () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
+        () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()),
+        handlerFeatures());
     Streaming streaming;
     try {
       streaming = Streaming.start(config, containerStore, pods.store());
@@ -168,6 +171,14 @@ public final class Daemon {
       // Containers' files live below; only root may look in.
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     }
+  }
+
+  private static HandlerFeatures handlerFeatures() {
+    boolean rro = MountApi.mountSetattrSupported();
+    if (!rro) {
+      LOG.warn("Recursive read-only mounts unavailable: this kernel has no mount_setattr (Linux 5.12+)");
+    }
+    return new HandlerFeatures(rro, true);
   }
 
   private static String toJson(SkiffConfig config) {

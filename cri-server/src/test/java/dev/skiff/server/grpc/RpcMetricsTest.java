@@ -11,6 +11,7 @@ import dev.skiff.server.metrics.DaemonMetrics;
 import dev.skiff.server.metrics.MetricsEndpoint;
 import dev.skiff.server.rpc.runtime.Condition;
 import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
+import dev.skiff.server.rpc.runtime.HandlerFeatures;
 import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
@@ -59,7 +60,7 @@ class RpcMetricsTest {
   @Test
   void countsCallsAndErrorsByMethodAndCodeAndServesThemAsPrometheusText() throws Exception {
     DaemonMetrics metrics = new DaemonMetrics(new PodStore(stateDir), new ContainerStore(stateDir));
-    StatusRpc status = new StatusRpc(Condition::ok, Condition::ok, Map::of);
+    StatusRpc status = new StatusRpc(Condition::ok, Condition::ok, Map::of, new HandlerFeatures(false, false));
     RuntimeServiceAdapter adapter = new RuntimeServiceAdapter(new VersionRpc(), status, new RuntimeConfigRpc(),
         new UpdateRuntimeConfigRpc(new RuntimeSettingsStore(stateDir)));
     ReadinessGate gate = new ReadinessGate();

@@ -19,6 +19,7 @@ import dev.skiff.cri.v1.VersionRequest;
 import dev.skiff.cri.v1.VersionResponse;
 import dev.skiff.server.rpc.runtime.Condition;
 import dev.skiff.server.rpc.runtime.RuntimeConfigRpc;
+import dev.skiff.server.rpc.runtime.HandlerFeatures;
 import dev.skiff.server.rpc.runtime.StatusRpc;
 import dev.skiff.server.rpc.runtime.UpdateRuntimeConfigRpc;
 import dev.skiff.server.rpc.runtime.VersionRpc;
@@ -62,7 +63,8 @@ class RuntimeServiceAdapterTest {
 
   private static RuntimeServiceAdapter adapter(RuntimeSettingsStore settings) {
     StatusRpc status = new StatusRpc(Condition::ok,
-        () -> new Condition(false, "NetworkNotBuilt", "no network"), () -> Map.of("config", "{}"));
+        () -> new Condition(false, "NetworkNotBuilt", "no network"), () -> Map.of("config", "{}"),
+        new HandlerFeatures(true, true));
     return new RuntimeServiceAdapter(new VersionRpc(), status, new RuntimeConfigRpc(),
         new UpdateRuntimeConfigRpc(settings));
   }
@@ -102,6 +104,9 @@ class RuntimeServiceAdapterTest {
     assertFalse(byType.get("NetworkReady").getStatus());
     assertEquals("NetworkNotBuilt", byType.get("NetworkReady").getReason());
     assertEquals("", status.getRuntimeHandlers(0).getName());
+    assertTrue(status.getRuntimeHandlers(0).getFeatures().getRecursiveReadOnlyMounts());
+    assertFalse(status.getRuntimeHandlers(0).getFeatures().getUserNamespaces());
+    assertTrue(status.getFeatures().getSupplementalGroupsPolicy());
     assertEquals("{}", status.getInfoMap().get("config"));
     assertTrue(runtime.status(StatusRequest.getDefaultInstance()).getInfoMap().isEmpty());
   }

@@ -132,6 +132,73 @@ class ContainerIT {
   }
 
   @Test
+  void recursiveReadOnlyMountReachesSubmountsAndRefusesWhatCannotHoldIt() throws Exception {
+    Path volume = Files.createDirectories(skiffd.dir().resolve("rro-volume"));
+    Path submount = Files.createDirectories(volume.resolve("tmpfs"));
+    Commands.run(List.of("mount", "-t", "tmpfs", "none", submount.toString())).orThrow("mount tmpfs");
+    try {
+      Path podConfig = PodConfigs.write(skiffd, "rro", "");
+      String pod = skiffd.crictl("runp", podConfig.toString()).orThrow("crictl runp").stdout().strip();
+      // Plain readonly: the bind itself is read-only, the tmpfs below it is not (as runc/containerd).
+      ObjectNode plain = busybox("plain", "sleep", "1000");
+      plain.putArray("mounts").addObject().put("container_path", "/mnt").put("host_path", volume.toString())
+          .put("readonly", true);
+      String plainId = ContainerConfigsJson.run(skiffd, pod, podConfig, plain);
+      awaitState(skiffd, plainId, "CONTAINER_RUNNING", 10);
+      assertEquals("0", exec(skiffd, plainId, "sh", "-c", "touch /mnt/tmpfs/plain; echo $?").strip());
+      // Recursive: the submount is read-only too.
+      ObjectNode rro = busybox("rro", "sleep", "1000");
+      rro.putArray("mounts").addObject().put("container_path", "/mnt").put("host_path", volume.toString())
+          .put("readonly", true).put("recursive_read_only", true);
+      String rroId = ContainerConfigsJson.run(skiffd, pod, podConfig, rro);
+      awaitState(skiffd, rroId, "CONTAINER_RUNNING", 10);
+      assertTrue(exec(skiffd, rroId, "sh", "-c", "touch /mnt/tmpfs/rro 2>&1; true").contains("Read-only file system"));
+      assertFalse(Files.exists(submount.resolve("rro")));
+
+      // Not read-only, or with propagation: INVALID_ARGUMENT naming the mount.
+      for (var bad : List.of(new Object[] {false, 0, "readonly"}, new Object[] {true, 1, "PROPAGATION_HOST_TO_CONTAINER"},
+          new Object[] {true, 2, "PROPAGATION_BIDIRECTIONAL"})) {
+        ObjectNode config = busybox("bad-rro-" + bad[1], "sleep", "1000");
+        config.putArray("mounts").addObject().put("container_path", "/mnt").put("host_path", volume.toString())
+            .put("readonly", (Boolean) bad[0]).put("recursive_read_only", true).put("propagation", (Integer) bad[1]);
+        Path file = Files.createTempFile(skiffd.dir(), "ctr-", ".json");
+        Files.writeString(file, JSON.writeValueAsString(config));
+        CommandResult refused = skiffd.crictl("create", pod, file.toString(), podConfig.toString());
+        assertNotEquals(0, refused.exitCode(), refused.stdout());
+        assertTrue(refused.stderr().contains("InvalidArgument") && refused.stderr().contains("/mnt")
+            && refused.stderr().contains((String) bad[2]), refused.stderr());
+      }
+      skiffd.crictl("stopp", pod).orThrow("crictl stopp");
+      skiffd.crictl("rmp", pod).orThrow("crictl rmp");
+    } finally {
+      Commands.run(List.of("umount", "-l", submount.toString()));
+    }
+  }
+
+  @Test
+  void statusReportsTheUserTheContainerRunsWith() throws Exception {
+    Path podConfig = PodConfigs.write(skiffd, "users", "");
+    String pod = skiffd.crictl("runp", podConfig.toString()).orThrow("crictl runp").stdout().strip();
+    ObjectNode config = busybox("strict", "sleep", "1000");
+    ObjectNode security = (ObjectNode) config.path("linux").path("security_context");
+    security.putObject("run_as_user").put("value", 1000);
+    security.putArray("supplemental_groups").add(1234);
+    security.put("supplemental_groups_policy", 1); // Strict
+    String id = ContainerConfigsJson.run(skiffd, pod, podConfig, config);
+    awaitState(skiffd, id, "CONTAINER_RUNNING", 10);
+    JsonNode user = inspect(skiffd, id).path("status").path("user").path("linux");
+    // busybox has no passwd entry for 1000: gid 0, which joins the supplementary groups.
+    assertEquals(1000, user.path("uid").asLong(), user.toString());
+    assertEquals(0, user.path("gid").asLong(), user.toString());
+    List<Long> groups = new java.util.ArrayList<>();
+    user.path("supplementalGroups").forEach(g -> groups.add(g.asLong()));
+    assertEquals(List.of(0L, 1234L), groups.stream().sorted().toList(), user.toString());
+    assertEquals("0 1234", exec(skiffd, id, "id", "-G").strip());
+    skiffd.crictl("stopp", pod).orThrow("crictl stopp");
+    skiffd.crictl("rmp", pod).orThrow("crictl rmp");
+  }
+
+  @Test
   void podPidNamespaceIsSharedByPodModeContainersOnly() throws Exception {
     Path podConfig = PodConfigs.write(skiffd, "share", "");
     String pod = skiffd.crictl("runp", podConfig.toString()).orThrow("crictl runp").stdout().strip();

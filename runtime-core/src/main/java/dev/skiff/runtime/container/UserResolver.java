@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * Turns the CRI user fields, else the image's USER ("name", "uid", "name:group",
  * "uid:gid"), into numbers using the container's own /etc/passwd and /etc/group, as
- * containerd does: a uid without a passwd entry gets gid 0; a name must exist.
+ * containerd does: a uid without a passwd entry gets gid 0; a name must exist. The
+ * supplementary groups are the primary one, under the Merge policy the groups /etc/group
+ * lists the user in, then the CRI's supplemental_groups.
  */
 public final class UserResolver {
   private record PasswdEntry(String name, long uid, long gid) {}
@@ -43,7 +45,10 @@ public final class UserResolver {
     } else if (groupSpec != null && !groupSpec.isEmpty()) {
       gid = isNumber(groupSpec) ? Long.parseLong(groupSpec) : groupByName(groups, groupSpec).gid();
     }
+    // The primary group goes into the supplementary list too (containerd's ensureAdditionalGids),
+    // so that it stays after a setgroups and ContainerStatus.user reports it as kubelet expects.
     Set<Long> additional = new LinkedHashSet<>();
+    additional.add(gid);
     if (process.supplementalGroupsPolicy() == ProcessRequest.SupplementalGroupsPolicy.MERGE && entry.name() != null) {
       for (GroupEntry group : groups) {
         if (group.members().contains(entry.name())) {

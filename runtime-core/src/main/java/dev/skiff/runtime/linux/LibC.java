@@ -56,6 +56,9 @@ public interface LibC {
   int move_mount(int fromDirFd, String fromPath, int toDirFd, String toPath, int flags);
 
   @SaveError
+  int mount_setattr(int dirFd, String path, int flags, jnr.ffi.Pointer attr, long size);
+
+  @SaveError
   int close(int fd);
 
   // rtnetlink (RtNetlink): one socket per network namespace, one message per send.

@@ -15,7 +15,25 @@ public final class MountApi {
   private static final int MOVE_MOUNT_F_EMPTY_PATH = 4;
   private static final int AT_FDCWD = -100;
 
+  private static final int AT_EMPTY_PATH = 0x1000;
+
   private MountApi() {}
+
+  /**
+   * Whether this kernel has mount_setattr (5.12+), which the shim needs for recursively
+   * read-only mounts. A call with a zero-sized attr reaches the size check (EINVAL) only
+   * when the syscall exists; ENOSYS (or EPERM from a seccomp filter around skiffd) means no.
+   */
+  public static boolean mountSetattrSupported() {
+    try {
+      if (LibC.INSTANCE.mount_setattr(-1, "", AT_EMPTY_PATH, null, 0) == 0) {
+        return true;
+      }
+      return LibC.errno() == Errno.EINVAL;
+    } catch (UnsatisfiedLinkError e) {
+      return false; // libc older than 2.36 has no wrapper
+    }
+  }
 
   /** Mounts an overlay at target: lowers top layer first. */
   public static void overlay(List<String> lowersTopFirst, String upper, String work, String target)

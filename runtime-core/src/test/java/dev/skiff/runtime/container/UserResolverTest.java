@@ -28,35 +28,46 @@ class UserResolverTest {
 
   @Test
   void defaultsToRoot() throws Exception {
-    assertEquals(new UserIds(0, 0, List.of()), UserResolver.resolve(rootfs, user(null, null, null), null));
+    assertEquals(new UserIds(0, 0, List.of(0L)), UserResolver.resolve(rootfs, user(null, null, null), null));
   }
 
   @Test
   void imageUserByNameGetsPrimaryAndMemberGroups() throws Exception {
-    assertEquals(new UserIds(1000, 1000, List.of(44L, 29L)), UserResolver.resolve(rootfs, user(null, null, null), "alice"));
+    assertEquals(new UserIds(1000, 1000, List.of(1000L, 44L, 29L)), UserResolver.resolve(rootfs, user(null, null, null), "alice"));
   }
 
   @Test
   void imageUserAndGroupByName() throws Exception {
-    assertEquals(new UserIds(33, 29, List.of(44L)), UserResolver.resolve(rootfs, user(null, null, null), "www:audio"));
+    assertEquals(new UserIds(33, 29, List.of(29L, 44L)), UserResolver.resolve(rootfs, user(null, null, null), "www:audio"));
   }
 
   @Test
   void numericImageUserWithoutPasswdEntryGetsGidZero() throws Exception {
-    assertEquals(new UserIds(4242, 0, List.of()), UserResolver.resolve(rootfs, user(null, null, null), "4242"));
-    assertEquals(new UserIds(4242, 7, List.of()), UserResolver.resolve(rootfs, user(null, null, null), "4242:7"));
+    assertEquals(new UserIds(4242, 0, List.of(0L)), UserResolver.resolve(rootfs, user(null, null, null), "4242"));
+    assertEquals(new UserIds(4242, 7, List.of(7L)), UserResolver.resolve(rootfs, user(null, null, null), "4242:7"));
   }
 
   @Test
   void runAsUserOverridesImageAndTakesPasswdGid() throws Exception {
-    assertEquals(new UserIds(33, 33, List.of(44L)), UserResolver.resolve(rootfs, user(33L, null, null), "alice"));
+    assertEquals(new UserIds(33, 33, List.of(33L, 44L)), UserResolver.resolve(rootfs, user(33L, null, null), "alice"));
   }
 
   @Test
   void runAsGroupAndStrictSupplementalGroups() throws Exception {
     ProcessRequest strict = new ProcessRequest(null, null, null, null, 1000L, null, 5L, List.of(99L),
         ProcessRequest.SupplementalGroupsPolicy.STRICT, false, false);
-    assertEquals(new UserIds(1000, 5, List.of(99L)), UserResolver.resolve(rootfs, strict, null));
+    assertEquals(new UserIds(1000, 5, List.of(5L, 99L)), UserResolver.resolve(rootfs, strict, null));
+  }
+
+  @Test
+  void mergeAddsImageGroupsToSupplementalGroupsAndStrictDoesNot() throws Exception {
+    // As critest's test-image-predefined-group: uid 1000 is a member of group 44 in /etc/group.
+    ProcessRequest merge = new ProcessRequest(null, null, null, null, 1000L, null, null, List.of(1234L),
+        ProcessRequest.SupplementalGroupsPolicy.MERGE, false, false);
+    assertEquals(new UserIds(1000, 1000, List.of(1000L, 44L, 29L, 1234L)), UserResolver.resolve(rootfs, merge, null));
+    ProcessRequest strict = new ProcessRequest(null, null, null, null, 1000L, null, null, List.of(1234L),
+        ProcessRequest.SupplementalGroupsPolicy.STRICT, false, false);
+    assertEquals(new UserIds(1000, 1000, List.of(1000L, 1234L)), UserResolver.resolve(rootfs, strict, null));
   }
 
   @Test

@@ -128,8 +128,14 @@ final class ContainerConfigs {
         case PROPAGATION_BIDIRECTIONAL -> MountRequest.Propagation.BIDIRECTIONAL;
         default -> MountRequest.Propagation.PRIVATE;
       };
+      // As containerd and CRI-O: a recursively read-only mount must be read-only itself, and
+      // private, since propagation would bring in new submounts that are writable.
       if (m.getRecursiveReadOnly() && !m.getReadonly()) {
         throw CriError.invalid("mount " + m.getContainerPath() + ": recursive_read_only needs readonly");
+      }
+      if (m.getRecursiveReadOnly() && propagation != MountRequest.Propagation.PRIVATE) {
+        throw CriError.invalid("mount " + m.getContainerPath() + ": recursive_read_only needs propagation "
+            + "PROPAGATION_PRIVATE, not " + m.getPropagation());
       }
       mounts.add(new MountRequest(m.getContainerPath(), m.getHostPath(), m.getReadonly(), m.getRecursiveReadOnly(),
           propagation));

@@ -9,6 +9,7 @@ import dev.skiff.cri.v1.ContainerStatus;
 import dev.skiff.cri.v1.ImageSpec;
 import dev.skiff.cri.v1.LinuxContainerResources;
 import dev.skiff.server.state.ContainerRecord;
+import java.io.IOException;
 
 /** Container records as the CRI's Container and ContainerStatus messages. */
 final class ContainerViews {
@@ -29,12 +30,13 @@ final class ContainerViews {
         .build();
   }
 
-  static ContainerStatus status(ContainerRecord record, ContainerObservation observed)
-      throws InvalidProtocolBufferException {
+  static ContainerStatus status(ContainerRecord record, ContainerObservation observed) throws IOException {
     ContainerConfig config = config(record);
     LinuxContainerResources.Builder resources = LinuxContainerResources.newBuilder();
     JsonFormat.parser().ignoringUnknownFields().merge(record.resourcesJson(), resources);
-    return ContainerStatus.newBuilder()
+    ContainerStatus.Builder status = ContainerStatus.newBuilder();
+    ContainerUsers.of(record.bundleDir(), observed).ifPresent(status::setUser);
+    return status
         .setId(record.id())
         .setMetadata(metadata(record))
         .setState(observed.state())

@@ -20,11 +20,14 @@ public final class StatusRpc implements Rpc<StatusRequest, StatusResponse> {
   private final Supplier<Condition> runtime;
   private final Supplier<Condition> network;
   private final Supplier<Map<String, String>> verboseInfo;
+  private final HandlerFeatures features;
 
-  public StatusRpc(Supplier<Condition> runtime, Supplier<Condition> network, Supplier<Map<String, String>> verboseInfo) {
+  public StatusRpc(Supplier<Condition> runtime, Supplier<Condition> network, Supplier<Map<String, String>> verboseInfo,
+      HandlerFeatures features) {
     this.runtime = runtime;
     this.network = network;
     this.verboseInfo = verboseInfo;
+    this.features = features;
   }
 
   @Override
@@ -35,13 +38,13 @@ public final class StatusRpc implements Rpc<StatusRequest, StatusResponse> {
         .build();
     StatusResponse.Builder response = StatusResponse.newBuilder()
         .setStatus(status)
-        // The default handler is named "" in the CRI. Neither feature is built yet.
+        // The default handler is named "" in the CRI. User namespaces are not built yet.
         .addRuntimeHandlers(RuntimeHandler.newBuilder()
             .setName("")
             .setFeatures(RuntimeHandlerFeatures.newBuilder()
-                .setRecursiveReadOnlyMounts(false)
+                .setRecursiveReadOnlyMounts(features.recursiveReadOnlyMounts())
                 .setUserNamespaces(false)))
-        .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(false));
+        .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(features.supplementalGroupsPolicy()));
     if (request.getVerbose()) {
       response.putAllInfo(verboseInfo.get());
     }

@@ -1,0 +1,7 @@
+package dev.skiff.server.rpc.runtime;
+
+/**
+ * What the default runtime handler really supports, decided once at start: recursively
+ * read-only mounts need mount_setattr in the kernel; SupplementalGroupsPolicy is skiff's own.
+ */
+public record HandlerFeatures(boolean recursiveReadOnlyMounts, boolean supplementalGroupsPolicy) {}
