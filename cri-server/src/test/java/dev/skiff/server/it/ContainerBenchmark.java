@@ -18,7 +18,6 @@ import dev.skiff.cri.v1.StopPodSandboxRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,8 +113,8 @@ public final class ContainerBenchmark {
       }
     }
     System.out.printf("container lifecycle, %d runs and %d ExecSync after %d warm-up (ms)%n", runs, execs, warmup);
-    System.out.printf("%-18s %8s %8s%n", "step", "median", "p90");
-    steps.forEach(ContainerBenchmark::print);
+    Latencies.header();
+    steps.forEach(Latencies::print);
     System.out.printf("shim resident memory: %d KiB per container (%d shim measured, VmRSS)%n", shimRssKb, shims);
   }
 
@@ -128,13 +127,4 @@ public final class ContainerBenchmark {
     return -1;
   }
 
-  private static void print(String step, List<Long> nanos) {
-    List<Long> sorted = new ArrayList<>(nanos);
-    Collections.sort(sorted);
-    System.out.printf("%-18s %8.2f %8.2f%n", step, percentile(sorted, 0.5) / 1e6, percentile(sorted, 0.9) / 1e6);
-  }
-
-  private static long percentile(List<Long> sorted, double q) {
-    return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
-  }
 }
