@@ -8,7 +8,6 @@ import dev.skiff.cri.v1.ImageSpec;
 import dev.skiff.cri.v1.LinuxPodSandboxConfig;
 import dev.skiff.cri.v1.PodSandboxConfig;
 import dev.skiff.cri.v1.PodSandboxMetadata;
-import dev.skiff.cri.v1.PullImageRequest;
 import dev.skiff.cri.v1.RemoveContainerRequest;
 import dev.skiff.cri.v1.RemovePodSandboxRequest;
 import dev.skiff.cri.v1.RunPodSandboxRequest;
@@ -43,13 +42,10 @@ public final class ContainerBenchmark {
     }
     long shimRssKb = 0;
     int shims = 0;
-    try (PrivateNetns netns = PrivateNetns.create("bench");
-        CritestRegistry registry = CritestRegistry.start(netns, 5000);
-        SkiffdProcess skiffd = SkiffdProcess.startIn(netns, registry.mirrorToml());
-        CriClient client = new CriClient(skiffd.socket())) {
+    try (BusyboxSkiffd env = BusyboxSkiffd.start("bench", "");
+        CriClient client = new CriClient(env.skiffd().socket())) {
+      SkiffdProcess skiffd = env.skiffd();
       var runtime = client.runtime();
-      client.images().pullImage(PullImageRequest.newBuilder()
-          .setImage(ImageSpec.newBuilder().setImage(CritestRegistry.BUSYBOX)).build());
       for (int i = 0; i < warmup + runs; i++) {
         PodSandboxConfig pod = PodSandboxConfig.newBuilder()
             .setMetadata(PodSandboxMetadata.newBuilder().setName("bench-" + i).setNamespace("bench").setUid("u" + i))

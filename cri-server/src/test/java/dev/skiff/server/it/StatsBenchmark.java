@@ -9,7 +9,6 @@ import dev.skiff.cri.v1.ListContainerStatsRequest;
 import dev.skiff.cri.v1.ListPodSandboxStatsRequest;
 import dev.skiff.cri.v1.PodSandboxConfig;
 import dev.skiff.cri.v1.PodSandboxMetadata;
-import dev.skiff.cri.v1.PullImageRequest;
 import dev.skiff.cri.v1.RemovePodSandboxRequest;
 import dev.skiff.cri.v1.RunPodSandboxRequest;
 import dev.skiff.cri.v1.StartContainerRequest;
@@ -34,13 +33,10 @@ public final class StatsBenchmark {
     List<Long> containerStats = new ArrayList<>();
     List<Long> podStats = new ArrayList<>();
     int listed = 0;
-    try (PrivateNetns netns = PrivateNetns.create("bench");
-        CritestRegistry registry = CritestRegistry.start(netns, 5000);
-        SkiffdProcess skiffd = SkiffdProcess.startIn(netns, registry.mirrorToml());
-        CriClient client = new CriClient(skiffd.socket())) {
+    try (BusyboxSkiffd env = BusyboxSkiffd.start("bench", "");
+        CriClient client = new CriClient(env.skiffd().socket())) {
+      SkiffdProcess skiffd = env.skiffd();
       var runtime = client.runtime();
-      client.images().pullImage(PullImageRequest.newBuilder()
-          .setImage(ImageSpec.newBuilder().setImage(CritestRegistry.BUSYBOX)).build());
       List<String> podIds = new ArrayList<>();
       for (int p = 0; p < pods; p++) {
         PodSandboxConfig pod = PodSandboxConfig.newBuilder()
