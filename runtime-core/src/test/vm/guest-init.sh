@@ -36,7 +36,8 @@ mkdir -p $R/dev/pts $R/dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts $R/dev/pts
 mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
 mount -t tmpfs -o mode=0755 tmpfs $R/run || fail "tmpfs /run"
-mount -t tmpfs -o mode=1777 tmpfs $R/tmp || fail "tmpfs /tmp"
+# /tmp stays the host's (read-only lower, tmpfs upper): a checkout under /tmp, as CI may use,
+# must be visible at the same path in the guest.
 mkdir -p $R/run/cgv2-vm $R/run/cgv2-vm-init
 mount --move /ctl $R/run/cgv2-vm || fail "move ctl"
 cp /bin/busybox /guest-run.sh $R/run/cgv2-vm-init/ || fail "copy guest-run.sh"
