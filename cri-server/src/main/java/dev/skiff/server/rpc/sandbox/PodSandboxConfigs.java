@@ -59,8 +59,9 @@ public final class PodSandboxConfigs {
     if (ipc != NamespaceMode.POD && ipc != NamespaceMode.NODE) {
       throw CriError.invalid("namespace_options.ipc " + ipc + " is not valid for a pod (POD or NODE)");
     }
-    if (options.hasUsernsOptions() && options.getUsernsOptions().getMode() == dev.skiff.cri.v1.NamespaceMode.POD) {
-      throw CriError.invalid("namespace_options.userns_options: user namespaces are not supported by skiff yet");
+    if (PodUserNamespaces.parse(options) != null) {
+      throw CriError.invalid("namespace_options.userns_options: user namespaces of a pod's own are not supported"
+          + " by skiff yet (mode NODE is)");
     }
     DnsConfig dns = config.hasDnsConfig()
         ? new DnsConfig(config.getDnsConfig().getServersList(), config.getDnsConfig().getSearchesList(),
