@@ -55,6 +55,14 @@ public interface LibC {
   @SaveError
   int move_mount(int fromDirFd, String fromPath, int toDirFd, String toPath, int flags);
 
+  // Idmapped layers for pods with a user namespace of their own (IdmappedTrees).
+  @SaveError
+  int open_tree(int dirFd, String path, int flags);
+
+  /** attr is struct mount_attr: attr_set, attr_clr, propagation, userns_fd (4 x u64). */
+  @SaveError
+  int mount_setattr(int dirFd, String path, int flags, @In long[] attr, long size);
+
   @SaveError
   int close(int fd);
 

@@ -35,12 +35,12 @@ public final class StatusRpc implements Rpc<StatusRequest, StatusResponse> {
         .build();
     StatusResponse.Builder response = StatusResponse.newBuilder()
         .setStatus(status)
-        // The default handler is named "" in the CRI. Neither feature is built yet.
+        // The default handler is named "" in the CRI. Recursive read-only mounts are not built yet.
         .addRuntimeHandlers(RuntimeHandler.newBuilder()
             .setName("")
             .setFeatures(RuntimeHandlerFeatures.newBuilder()
                 .setRecursiveReadOnlyMounts(false)
-                .setUserNamespaces(false)))
+                .setUserNamespaces(true)))
         .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(false));
     if (request.getVerbose()) {
       response.putAllInfo(verboseInfo.get());

@@ -3,7 +3,8 @@ package dev.skiff.server.rpc.sandbox;
 import dev.skiff.cri.v1.IDMapping;
 import dev.skiff.cri.v1.NamespaceOption;
 import dev.skiff.cri.v1.UserNamespace;
-import dev.skiff.runtime.pod.IdMapping;
+import dev.skiff.runtime.userns.IdMapping;
+import dev.skiff.runtime.userns.UserNamespaceMappings;
 import dev.skiff.server.rpc.CriError;
 import java.util.List;
 
@@ -14,13 +15,10 @@ import java.util.List;
  * mean nothing for a user namespace.
  */
 final class PodUserNamespaces {
-  /** The validated mappings of a pod-owned user namespace. */
-  record Mappings(IdMapping uids, IdMapping gids) {}
-
   private PodUserNamespaces() {}
 
   /** Null when the pod uses the host's user namespace. */
-  static Mappings parse(NamespaceOption options) {
+  static UserNamespaceMappings parse(NamespaceOption options) {
     if (!options.hasUsernsOptions()) {
       return null;
     }
@@ -33,7 +31,7 @@ final class PodUserNamespaces {
         }
         yield null;
       }
-      case POD -> new Mappings(mapping(userns.getUidsList(), field + ".uids"),
+      case POD -> new UserNamespaceMappings(mapping(userns.getUidsList(), field + ".uids"),
           mapping(userns.getGidsList(), field + ".gids"));
       case CONTAINER, TARGET -> throw CriError.invalid(field + ": mode " + userns.getMode()
           + " is not supported for a user namespace (POD or NODE)");

@@ -9,7 +9,7 @@ import dev.skiff.cri.v1.IDMapping;
 import dev.skiff.cri.v1.NamespaceMode;
 import dev.skiff.cri.v1.NamespaceOption;
 import dev.skiff.cri.v1.UserNamespace;
-import dev.skiff.runtime.pod.IdMapping;
+import dev.skiff.runtime.userns.IdMapping;
 import dev.skiff.server.rpc.CriError;
 import java.util.List;
 import org.junit.jupiter.api.Test;

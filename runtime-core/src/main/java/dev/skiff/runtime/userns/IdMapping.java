@@ -1,4 +1,4 @@
-package dev.skiff.runtime.pod;
+package dev.skiff.runtime.userns;
 
 /**
  * One line of a user namespace's uid_map or gid_map: ids {@code containerId ..
