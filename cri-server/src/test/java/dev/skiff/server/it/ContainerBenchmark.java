@@ -8,7 +8,6 @@ import dev.skiff.cri.v1.ImageSpec;
 import dev.skiff.cri.v1.LinuxPodSandboxConfig;
 import dev.skiff.cri.v1.PodSandboxConfig;
 import dev.skiff.cri.v1.PodSandboxMetadata;
-import dev.skiff.cri.v1.PullImageRequest;
 import dev.skiff.cri.v1.RemoveContainerRequest;
 import dev.skiff.cri.v1.RemovePodSandboxRequest;
 import dev.skiff.cri.v1.RunPodSandboxRequest;
@@ -18,7 +17,6 @@ import dev.skiff.cri.v1.StopPodSandboxRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +42,10 @@ public final class ContainerBenchmark {
     }
     long shimRssKb = 0;
     int shims = 0;
-    try (PrivateNetns netns = PrivateNetns.create("bench");
-        CritestRegistry registry = CritestRegistry.start(netns, 5000);
-        SkiffdProcess skiffd = SkiffdProcess.startIn(netns, registry.mirrorToml());
-        CriClient client = new CriClient(skiffd.socket())) {
+    try (BusyboxSkiffd env = BusyboxSkiffd.start("bench", "");
+        CriClient client = new CriClient(env.skiffd().socket())) {
+      SkiffdProcess skiffd = env.skiffd();
       var runtime = client.runtime();
-      client.images().pullImage(PullImageRequest.newBuilder()
-          .setImage(ImageSpec.newBuilder().setImage(CritestRegistry.BUSYBOX)).build());
       for (int i = 0; i < warmup + runs; i++) {
         PodSandboxConfig pod = PodSandboxConfig.newBuilder()
             .setMetadata(PodSandboxMetadata.newBuilder().setName("bench-" + i).setNamespace("bench").setUid("u" + i))
@@ -114,8 +109,8 @@ public final class ContainerBenchmark {
       }
     }
     System.out.printf("container lifecycle, %d runs and %d ExecSync after %d warm-up (ms)%n", runs, execs, warmup);
-    System.out.printf("%-18s %8s %8s%n", "step", "median", "p90");
-    steps.forEach(ContainerBenchmark::print);
+    Latencies.header();
+    steps.forEach(Latencies::print);
     System.out.printf("shim resident memory: %d KiB per container (%d shim measured, VmRSS)%n", shimRssKb, shims);
   }
 
@@ -128,13 +123,4 @@ public final class ContainerBenchmark {
     return -1;
   }
 
-  private static void print(String step, List<Long> nanos) {
-    List<Long> sorted = new ArrayList<>(nanos);
-    Collections.sort(sorted);
-    System.out.printf("%-18s %8.2f %8.2f%n", step, percentile(sorted, 0.5) / 1e6, percentile(sorted, 0.9) / 1e6);
-  }
-
-  private static long percentile(List<Long> sorted, double q) {
-    return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
-  }
 }

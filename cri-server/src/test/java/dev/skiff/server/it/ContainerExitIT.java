@@ -31,32 +31,27 @@ import org.junit.jupiter.api.Test;
  * ignores SIGTERM, and every bad input answered with the right code and a clear message.
  */
 class ContainerExitIT {
-  private static PrivateNetns netns;
-  private static CritestRegistry registry;
+  private static BusyboxSkiffd env;
   private static SkiffdProcess skiffd;
   private static Path podConfig;
   private static String pod;
 
   @BeforeAll
   static void start() throws Exception {
-    netns = PrivateNetns.create("exit");
-    registry = CritestRegistry.start(netns, 5000);
-    skiffd = SkiffdProcess.startIn(netns, registry.mirrorToml());
-    skiffd.crictl("pull", CritestRegistry.BUSYBOX).orThrow("crictl pull busybox");
+    env = BusyboxSkiffd.start("exit", "");
+    skiffd = env.skiffd();
     podConfig = PodConfigs.write(skiffd, "exits", "");
     pod = skiffd.crictl("runp", podConfig.toString()).orThrow("crictl runp").stdout().strip();
   }
 
   @AfterAll
   static void stop() {
-    if (skiffd != null) {
-      skiffd.crictl("rmp", "-f", pod);
-      skiffd.close();
+    if (env != null) {
+      if (pod != null) {
+        skiffd.crictl("rmp", "-f", pod);
+      }
+      env.close();
     }
-    if (registry != null) {
-      registry.close();
-    }
-    netns.close();
   }
 
   @Test

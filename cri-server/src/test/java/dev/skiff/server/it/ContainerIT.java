@@ -30,27 +30,20 @@ class ContainerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CRI_LOG_LINE =
       Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z (stdout|stderr) [FP] .*");
-  private static PrivateNetns netns;
-  private static CritestRegistry registry;
+  private static BusyboxSkiffd env;
   private static SkiffdProcess skiffd;
 
   @BeforeAll
   static void start() throws Exception {
-    netns = PrivateNetns.create("ctr");
-    registry = CritestRegistry.start(netns, 5000);
-    skiffd = SkiffdProcess.startIn(netns, registry.mirrorToml());
-    skiffd.crictl("pull", CritestRegistry.BUSYBOX).orThrow("crictl pull busybox");
+    env = BusyboxSkiffd.start("ctr", "");
+    skiffd = env.skiffd();
   }
 
   @AfterAll
   static void stop() {
-    if (skiffd != null) {
-      skiffd.close();
+    if (env != null) {
+      env.close();
     }
-    if (registry != null) {
-      registry.close();
-    }
-    netns.close();
   }
 
   @Test

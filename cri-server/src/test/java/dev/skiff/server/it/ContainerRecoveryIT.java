@@ -22,10 +22,8 @@ import org.junit.jupiter.api.Test;
 class ContainerRecoveryIT {
   @Test
   void restartWhileFiveContainersRunKeepsThemManageable() throws Exception {
-    try (PrivateNetns netns = PrivateNetns.create("recover");
-        CritestRegistry registry = CritestRegistry.start(netns, 5000);
-        SkiffdProcess skiffd = SkiffdProcess.startIn(netns, registry.mirrorToml())) {
-      skiffd.crictl("pull", CritestRegistry.BUSYBOX).orThrow("crictl pull busybox");
+    try (BusyboxSkiffd env = BusyboxSkiffd.start("recover", "")) {
+      SkiffdProcess skiffd = env.skiffd();
       Path podConfig = PodConfigs.write(skiffd, "survivors", "");
       String pod = skiffd.crictl("runp", podConfig.toString()).orThrow("crictl runp").stdout().strip();
       List<String> tickers = new ArrayList<>();

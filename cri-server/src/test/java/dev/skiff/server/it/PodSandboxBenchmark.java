@@ -9,7 +9,6 @@ import dev.skiff.cri.v1.RemovePodSandboxRequest;
 import dev.skiff.cri.v1.RunPodSandboxRequest;
 import dev.skiff.cri.v1.StopPodSandboxRequest;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -55,10 +54,10 @@ public final class PodSandboxBenchmark {
     }
     System.out.printf("pod sandbox lifecycle, %d runs after %d warm-up, %d host ports per pod (ms)%n",
         runs, warmup, hostPorts);
-    System.out.printf("%-18s %8s %8s%n", "step", "median", "p90");
-    print("RunPodSandbox", run);
-    print("StopPodSandbox", stop);
-    print("RemovePodSandbox", remove);
+    Latencies.header();
+    Latencies.print("RunPodSandbox", run);
+    Latencies.print("StopPodSandbox", stop);
+    Latencies.print("RemovePodSandbox", remove);
   }
 
   /** TCP host ports 30000, 30001... (each pod is removed before the next one starts). */
@@ -70,13 +69,4 @@ public final class PodSandboxBenchmark {
     return ports;
   }
 
-  private static void print(String step, List<Long> nanos) {
-    List<Long> sorted = new ArrayList<>(nanos);
-    Collections.sort(sorted);
-    System.out.printf("%-18s %8.2f %8.2f%n", step, percentile(sorted, 0.5) / 1e6, percentile(sorted, 0.9) / 1e6);
-  }
-
-  private static long percentile(List<Long> sorted, double q) {
-    return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
-  }
 }

@@ -33,27 +33,20 @@ import org.junit.jupiter.api.Test;
 class StatsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MIB = 1024 * 1024;
-  private static PrivateNetns netns;
-  private static CritestRegistry registry;
+  private static BusyboxSkiffd env;
   private static SkiffdProcess skiffd;
 
   @BeforeAll
   static void start() throws Exception {
-    netns = PrivateNetns.create("stats");
-    registry = CritestRegistry.start(netns, 5000);
-    skiffd = SkiffdProcess.startIn(netns, registry.mirrorToml() + "\n[metrics]\naddress = \"127.0.0.1:9090\"\n");
-    skiffd.crictl("pull", CritestRegistry.BUSYBOX).orThrow("crictl pull busybox");
+    env = BusyboxSkiffd.start("stats", "\n[metrics]\naddress = \"127.0.0.1:9090\"\n");
+    skiffd = env.skiffd();
   }
 
   @AfterAll
   static void stop() {
-    if (skiffd != null) {
-      skiffd.close();
+    if (env != null) {
+      env.close();
     }
-    if (registry != null) {
-      registry.close();
-    }
-    netns.close();
   }
 
   @Test
@@ -174,7 +167,7 @@ class StatsIT {
   void anEventsSubscriberSeesCreatedStartedStoppedDeletedInOrder() throws Exception {
     List<String> command = new ArrayList<>(List.of(Tools.tool("crictl").toString(),
         "--runtime-endpoint", skiffd.endpoint(), "events", "-o", "json"));
-    Process events = new ProcessBuilder(netns.wrap(command)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process events = new ProcessBuilder(env.netns().wrap(command)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> {
       try (MappingIterator<JsonNode> values = JSON.readerFor(JsonNode.class).readValues(events.getInputStream())) {
@@ -232,7 +225,7 @@ class StatsIT {
     awaitState(skiffd, id, "CONTAINER_RUNNING", 10);
     skiffd.crictl("inspect", "does-not-exist");
 
-    String text = netns.exec("curl", "-sf", "http://127.0.0.1:9090/metrics").orThrow("curl /metrics").stdout();
+    String text = env.netns().exec("curl", "-sf", "http://127.0.0.1:9090/metrics").orThrow("curl /metrics").stdout();
     Map<String, Double> series = PrometheusText.parse(text);
 
     assertTrue(PrometheusText.value(series,

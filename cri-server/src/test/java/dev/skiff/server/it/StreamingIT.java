@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class StreamingIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static PrivateNetns netns;
-  private static CritestRegistry registry;
+  private static BusyboxSkiffd env;
   private static SkiffdProcess skiffd;
   private static Path podConfig;
   private static String pod;
@@ -29,10 +28,8 @@ class StreamingIT {
 
   @BeforeAll
   static void start() throws Exception {
-    netns = PrivateNetns.create("stream");
-    registry = CritestRegistry.start(netns, 5000);
-    skiffd = SkiffdProcess.startIn(netns, registry.mirrorToml());
-    skiffd.crictl("pull", CritestRegistry.BUSYBOX).orThrow("crictl pull busybox");
+    env = BusyboxSkiffd.start("stream", "");
+    skiffd = env.skiffd();
     podConfig = PodConfigs.write(skiffd, "streams", "");
     pod = skiffd.crictl("runp", podConfig.toString()).orThrow("crictl runp").stdout().strip();
     sleeper = ContainerConfigsJson.run(skiffd, pod, podConfig, busybox("sleeper", "sleep", "1000"));
@@ -41,13 +38,9 @@ class StreamingIT {
 
   @AfterAll
   static void stop() {
-    if (skiffd != null) {
-      skiffd.close();
+    if (env != null) {
+      env.close();
     }
-    if (registry != null) {
-      registry.close();
-    }
-    netns.close();
   }
 
   /** crictl against this skiffd, inside its namespace, run interactively. */
@@ -55,7 +48,7 @@ class StreamingIT {
     List<String> command = new ArrayList<>(List.of(Tools.tool("crictl").toString(),
         "--runtime-endpoint", skiffd.endpoint(), "--image-endpoint", skiffd.endpoint(), "--timeout", "60s"));
     command.addAll(List.of(args));
-    return LiveCommand.start(netns.wrap(command));
+    return LiveCommand.start(env.netns().wrap(command));
   }
 
   @Test
@@ -88,7 +81,7 @@ class StreamingIT {
     // crictl wants a terminal for -t: script gives it one, sized with stty.
     String crictl = String.join(" ", Tools.tool("crictl").toString(), "--runtime-endpoint", skiffd.endpoint(),
         "exec", "-it", sleeper, "sh");
-    List<String> command = netns.wrap(List.of("script", "-qec", "stty rows 33 cols 111; " + crictl, "/dev/null"));
+    List<String> command = env.netns().wrap(List.of("script", "-qec", "stty rows 33 cols 111; " + crictl, "/dev/null"));
     try (LiveCommand tty = LiveCommand.start(command)) {
       tty.write("tty; stty size\n");
       tty.awaitStdout("33 111", WAIT);
@@ -142,7 +135,7 @@ class StreamingIT {
       try (LiveCommand forward = crictl("port-forward", "-r", transport, pod, localPort + ":8080")) {
         forward.awaitStdout("Forwarding from", WAIT);
         for (int i = 0; i < 3; i++) {
-          CommandResult answer = netns.exec("python3", "-c",
+          CommandResult answer = env.netns().exec("python3", "-c",
               "import socket; s = socket.create_connection(('127.0.0.1', " + localPort + ")); "
                   + "s.shutdown(socket.SHUT_WR); print(s.recv(100).decode(), end='')");
           assertEquals("pong\n", answer.orThrow("connect to the forwarded port").stdout(), transport);
