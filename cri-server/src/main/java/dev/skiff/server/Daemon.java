@@ -3,6 +3,7 @@ package dev.skiff.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.skiff.image.ImageStore;
+import dev.skiff.runtime.userns.UserNamespaceSupport;
 import dev.skiff.server.config.SkiffConfig;
 import dev.skiff.server.grpc.CriServer;
 import dev.skiff.server.grpc.DaemonSocket;
@@ -31,12 +32,20 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Wires skiffd together and runs it: directories, state, services, socket, signals. */
 public final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  /** Probed once: Status reports user namespaces only where a pod's could be made and idmapped. */
+  private static boolean userNamespacesSupported(Path stateDir) {
+    Optional<String> reason = UserNamespaceSupport.unsupportedReason(stateDir);
+    reason.ifPresent(why -> LOG.warn("Pod user namespaces unavailable: {}", why));
+    return reason.isEmpty();
+  }
 
   private Daemon() {}
 
@@ -100,7 +109,8 @@ public final class Daemon {
     StatusRpc status = new StatusRpc(
         Condition::ok,
         pods::networkCondition,
-        () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()));
+        () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()),
+        userNamespacesSupported(stateDir));
     Streaming streaming;
     try {
       streaming = Streaming.start(config, containerStore, pods.store());

@@ -62,7 +62,8 @@ class RuntimeServiceAdapterTest {
 
   private static RuntimeServiceAdapter adapter(RuntimeSettingsStore settings) {
     StatusRpc status = new StatusRpc(Condition::ok,
-        () -> new Condition(false, "NetworkNotBuilt", "no network"), () -> Map.of("config", "{}"));
+        () -> new Condition(false, "NetworkNotBuilt", "no network"), () -> Map.of("config", "{}"),
+        false);
     return new RuntimeServiceAdapter(new VersionRpc(), status, new RuntimeConfigRpc(),
         new UpdateRuntimeConfigRpc(settings));
   }
@@ -102,6 +103,8 @@ class RuntimeServiceAdapterTest {
     assertFalse(byType.get("NetworkReady").getStatus());
     assertEquals("NetworkNotBuilt", byType.get("NetworkReady").getReason());
     assertEquals("", status.getRuntimeHandlers(0).getName());
+    // The probe said no (as Daemon's does when the shim or idmapped mounts fail): Status says no.
+    assertFalse(status.getRuntimeHandlers(0).getFeatures().getUserNamespaces());
     assertEquals("{}", status.getInfoMap().get("config"));
     assertTrue(runtime.status(StatusRequest.getDefaultInstance()).getInfoMap().isEmpty());
   }

@@ -1,5 +1,8 @@
 package dev.skiff.runtime.linux;
 
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
 /**
  * Detached idmapped copies of directory trees (open_tree + mount_setattr MOUNT_ATTR_IDMAP,
  * Linux 5.12+): through one, a file the host sees owned by id N appears owned by the id that
@@ -24,7 +27,10 @@ public final class IdmappedTrees {
     if (tree < 0) {
       throw new KernelException("open_tree", path, LibC.errno());
     }
-    long[] attr = {MOUNT_ATTR_IDMAP, 0, 0, usernsFd};
+    // struct mount_attr: attr_set, attr_clr, propagation, userns_fd (4 x u64).
+    Pointer attr = Memory.allocateDirect(LibC.RUNTIME, (int) MOUNT_ATTR_SIZE_VER0, true);
+    attr.putLong(0, MOUNT_ATTR_IDMAP);
+    attr.putLong(24, usernsFd);
     if (libc.mount_setattr(tree, "", AT_EMPTY_PATH, attr, MOUNT_ATTR_SIZE_VER0) != 0) {
       int errno = LibC.errno();
       libc.close(tree);

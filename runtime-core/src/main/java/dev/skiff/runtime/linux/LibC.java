@@ -55,16 +55,15 @@ public interface LibC {
   @SaveError
   int move_mount(int fromDirFd, String fromPath, int toDirFd, String toPath, int flags);
 
-  // Idmapped layers for pods with a user namespace of their own (IdmappedTrees).
   @SaveError
-  int open_tree(int dirFd, String path, int flags);
-
-  /** attr is struct mount_attr: attr_set, attr_clr, propagation, userns_fd (4 x u64). */
-  @SaveError
-  int mount_setattr(int dirFd, String path, int flags, @In long[] attr, long size);
+  int mount_setattr(int dirFd, String path, int flags, jnr.ffi.Pointer attr, long size);
 
   @SaveError
   int close(int fd);
+
+  // Idmapped layers for pods with a user namespace of their own (IdmappedTrees).
+  @SaveError
+  int open_tree(int dirFd, String path, int flags);
 
   // rtnetlink (RtNetlink): one socket per network namespace, one message per send.
   @SaveError

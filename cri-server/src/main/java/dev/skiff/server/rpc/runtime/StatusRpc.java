@@ -20,11 +20,14 @@ public final class StatusRpc implements Rpc<StatusRequest, StatusResponse> {
   private final Supplier<Condition> runtime;
   private final Supplier<Condition> network;
   private final Supplier<Map<String, String>> verboseInfo;
+  private final boolean userNamespaces;
 
-  public StatusRpc(Supplier<Condition> runtime, Supplier<Condition> network, Supplier<Map<String, String>> verboseInfo) {
+  public StatusRpc(Supplier<Condition> runtime, Supplier<Condition> network, Supplier<Map<String, String>> verboseInfo,
+      boolean userNamespaces) {
     this.runtime = runtime;
     this.network = network;
     this.verboseInfo = verboseInfo;
+    this.userNamespaces = userNamespaces;
   }
 
   @Override
@@ -40,7 +43,7 @@ public final class StatusRpc implements Rpc<StatusRequest, StatusResponse> {
             .setName("")
             .setFeatures(RuntimeHandlerFeatures.newBuilder()
                 .setRecursiveReadOnlyMounts(false)
-                .setUserNamespaces(true)))
+                .setUserNamespaces(userNamespaces)))
         .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(false));
     if (request.getVerbose()) {
       response.putAllInfo(verboseInfo.get());
