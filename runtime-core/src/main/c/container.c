@@ -97,6 +97,10 @@ static int setup(const struct plan *plan, const struct container_io *io, int *ma
   if (namespaces_join(plan, e) < 0) {
     return -1;
   }
+  AUTO_FD userns = namespaces_open_user(plan, e);
+  if (userns == -1) {
+    return -1;
+  }
   /* A new cgroup namespace is made after joining the cgroup, so that cgroup is its root. */
   if (plan->ns[NS_CGROUP].present && plan->ns[NS_CGROUP].path == NULL && unshare(CLONE_NEWCGROUP) < 0) {
     return fail_errno(e, "unshare cgroup namespace");
@@ -111,6 +115,12 @@ static int setup(const struct plan *plan, const struct container_io *io, int *ma
     return -1;
   }
   if (plan->terminal && open_terminal(plan, master, e) < 0) {
+    return -1;
+  }
+  /* The pod's user namespace last: the namespaces, mounts and devpts above belong to the host's
+     user namespace and need its capabilities; setns into a user namespace gives full
+     capabilities (and bounding set) inside it, which identity_apply then narrows. */
+  if (namespaces_join_user(userns, e) < 0) {
     return -1;
   }
   /* Loading a filter needs no_new_privs or CAP_SYS_ADMIN: without no_new_privs it goes in

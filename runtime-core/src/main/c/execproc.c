@@ -24,7 +24,10 @@ static const struct {
   int type;
 } NAMESPACES[EXEC_NAMESPACES] = {
     {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},
-    {"net", CLONE_NEWNET},       {"pid", CLONE_NEWPID}, {"mnt", CLONE_NEWNS}, /* mnt last: it changes / */
+    {"net", CLONE_NEWNET},       {"pid", CLONE_NEWPID}, {"mnt", CLONE_NEWNS}, /* mnt: it changes / */
+    /* user last: joining the pod's user namespace drops every capability over namespaces the
+       host's user namespace owns (pid, mnt). */
+    {"user", CLONE_NEWUSER},
 };
 
 /* Opens the container process's namespaces that differ from ours; fds[i] = -1 for shared ones. */

@@ -17,7 +17,7 @@
 #include "plan.h"
 #include "util.h"
 
-#define EXEC_NAMESPACES 6
+#define EXEC_NAMESPACES 7
 
 struct exec_stdio {
   int in;   /* the command's stdin, or -1 for /dev/null */

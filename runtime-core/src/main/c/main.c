@@ -5,6 +5,7 @@
  *   skiff-shim exec-stream --bundle DIR --pid PID [--pid-start TICKS] [--tty] [--stdin] -- CMD...
  *   skiff-shim log-pipe --log FILE [--stream stdout|stderr] [--max-line BYTES]
  *   skiff-shim pod-init --state FILE   (podinit.h)
+ *   skiff-shim userns-hold [--unshare net,ipc,uts]   (usernshold.h)
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -16,13 +17,15 @@
 #include "logpipe.h"
 #include "monitor.h"
 #include "podinit.h"
+#include "usernshold.h"
 
 static int usage(void) {
   fputs("usage: skiff-shim create --bundle DIR\n"
         "       skiff-shim exec --bundle DIR --pid PID [--pid-start TICKS] [--timeout-ms MS] --result FILE -- CMD...\n"
         "       skiff-shim exec-stream --bundle DIR --pid PID [--pid-start TICKS] [--tty] [--stdin] -- CMD...\n"
         "       skiff-shim log-pipe --log FILE [--stream NAME] [--max-line BYTES]\n"
-        "       skiff-shim pod-init --state FILE\n",
+        "       skiff-shim pod-init --state FILE\n"
+        "       skiff-shim userns-hold [--unshare net,ipc,uts]\n",
         stderr);
   return 2;
 }
@@ -86,6 +89,9 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "pod-init") == 0) {
     const char *state = flag(argc, argv, "--state");
     return state ? pod_init_main(state) : usage();
+  }
+  if (strcmp(argv[1], "userns-hold") == 0) {
+    return userns_hold_main(flag(argc, argv, "--unshare"));
   }
   if (strcmp(argv[1], "exec-stream") == 0) {
     int end = dashes(argc, argv);

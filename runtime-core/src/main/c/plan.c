@@ -9,7 +9,7 @@
 
 #define MAX_FIELDS 16
 
-static const char *const NS_NAMES[NS_KINDS] = {"net", "ipc", "uts", "pid", "cgroup"};
+static const char *const NS_NAMES[NS_KINDS] = {"net", "ipc", "uts", "pid", "cgroup", "user"};
 static const char *const CAP_SET_NAMES[CAP_SETS] = {"bounding", "effective", "permitted", "inheritable", "ambient"};
 
 static const struct {

@@ -16,7 +16,7 @@
 #include "seccomp.h"
 #include "util.h"
 
-enum ns_kind { NS_NET, NS_IPC, NS_UTS, NS_PID, NS_CGROUP, NS_KINDS };
+enum ns_kind { NS_NET, NS_IPC, NS_UTS, NS_PID, NS_CGROUP, NS_USER, NS_KINDS };
 
 /* Per kind: absent = stay in the host's; present with empty path = new; with path = join. */
 struct plan_namespace {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.skiff.image.ImageStore;
 import dev.skiff.runtime.linux.MountApi;
+import dev.skiff.runtime.userns.UserNamespaceSupport;
 import dev.skiff.server.config.SkiffConfig;
 import dev.skiff.server.grpc.CriServer;
 import dev.skiff.server.grpc.DaemonSocket;
@@ -33,12 +34,20 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Wires skiffd together and runs it: directories, state, services, socket, signals. */
 public final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  /** Probed once: Status reports user namespaces only where a pod's could be made and idmapped. */
+  private static boolean userNamespacesSupported(Path stateDir) {
+    Optional<String> reason = UserNamespaceSupport.unsupportedReason(stateDir);
+    reason.ifPresent(why -> LOG.warn("Pod user namespaces unavailable: {}", why));
+    return reason.isEmpty();
+  }
 
   private Daemon() {}
 
@@ -103,7 +112,7 @@ public final class Daemon {
         Condition::ok,
         pods::networkCondition,
         () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()),
-        handlerFeatures());
+        handlerFeatures(stateDir));
     Streaming streaming;
     try {
       streaming = Streaming.start(config, containerStore, pods.store());
@@ -173,12 +182,12 @@ public final class Daemon {
     }
   }
 
-  private static HandlerFeatures handlerFeatures() {
+  private static HandlerFeatures handlerFeatures(Path stateDir) {
     boolean rro = MountApi.mountSetattrSupported();
     if (!rro) {
       LOG.warn("Recursive read-only mounts unavailable: this kernel has no mount_setattr (Linux 5.12+)");
     }
-    return new HandlerFeatures(rro, true);
+    return new HandlerFeatures(rro, userNamespacesSupported(stateDir), true);
   }
 
   private static String toJson(SkiffConfig config) {

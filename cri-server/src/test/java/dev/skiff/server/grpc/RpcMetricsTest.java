@@ -60,7 +60,7 @@ class RpcMetricsTest {
   @Test
   void countsCallsAndErrorsByMethodAndCodeAndServesThemAsPrometheusText() throws Exception {
     DaemonMetrics metrics = new DaemonMetrics(new PodStore(stateDir), new ContainerStore(stateDir));
-    StatusRpc status = new StatusRpc(Condition::ok, Condition::ok, Map::of, new HandlerFeatures(false, false));
+    StatusRpc status = new StatusRpc(Condition::ok, Condition::ok, Map::of, new HandlerFeatures(false, true, false));
     RuntimeServiceAdapter adapter = new RuntimeServiceAdapter(new VersionRpc(), status, new RuntimeConfigRpc(),
         new UpdateRuntimeConfigRpc(new RuntimeSettingsStore(stateDir)));
     ReadinessGate gate = new ReadinessGate();

@@ -64,7 +64,7 @@ class RuntimeServiceAdapterTest {
   private static RuntimeServiceAdapter adapter(RuntimeSettingsStore settings) {
     StatusRpc status = new StatusRpc(Condition::ok,
         () -> new Condition(false, "NetworkNotBuilt", "no network"), () -> Map.of("config", "{}"),
-        new HandlerFeatures(true, true));
+        new HandlerFeatures(true, false, true));
     return new RuntimeServiceAdapter(new VersionRpc(), status, new RuntimeConfigRpc(),
         new UpdateRuntimeConfigRpc(settings));
   }
@@ -105,6 +105,7 @@ class RuntimeServiceAdapterTest {
     assertEquals("NetworkNotBuilt", byType.get("NetworkReady").getReason());
     assertEquals("", status.getRuntimeHandlers(0).getName());
     assertTrue(status.getRuntimeHandlers(0).getFeatures().getRecursiveReadOnlyMounts());
+    // The user namespace probe said no (as Daemon's does when idmapped mounts fail): Status says no.
     assertFalse(status.getRuntimeHandlers(0).getFeatures().getUserNamespaces());
     assertTrue(status.getFeatures().getSupplementalGroupsPolicy());
     assertEquals("{}", status.getInfoMap().get("config"));

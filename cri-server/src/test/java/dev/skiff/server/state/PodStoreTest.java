@@ -21,7 +21,7 @@ class PodStoreTest {
   private static PodRecord record(String id, String name) {
     PodSandbox sandbox = new PodSandbox(new PodId(id), "/run/pods/" + id, "/run/pods/" + id + "/ns/net", null, null,
         NamespaceMode.CONTAINER, "h", "hosts", "resolv", "/dev/shm", "pod-" + id, "10.88.0.2/16", "skf" + id.substring(0, 12),
-        List.of());
+        List.of(), null);
     return new PodRecord(id, new PodMetadata(name, "uid", "ns", 0), Map.of("app", name),
         Map.of("weird key/é", "line\nbreak"), 42L, PodState.READY, "", NamespaceMode.POD, NamespaceMode.CONTAINER,
         NamespaceMode.POD, "", "", sandbox, "{}");

@@ -115,6 +115,9 @@ public final class LaunchPlanWriter {
     namespace(out, "net", ns.net());
     namespace(out, "ipc", ns.ipc());
     namespace(out, "uts", ns.uts());
+    if (ns.user() != null) {
+      line(out, "namespace", "user", ns.user().path());
+    }
   }
 
   private static void namespace(StringBuilder out, String kind, String path) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.runtime.userns.IdMapping;
 import java.util.Collection;
 import java.util.Map;
 
@@ -92,6 +93,11 @@ public final class OciConfigWriter {
     namespace(namespaces, "ipc", ns.ipc());
     namespace(namespaces, "uts", ns.uts());
     namespace(namespaces, "mount", "");
+    if (ns.user() != null) {
+      namespace(namespaces, "user", ns.user().path());
+      idMapping(linux.putArray("uidMappings"), ns.user().mappings().uids());
+      idMapping(linux.putArray("gidMappings"), ns.user().mappings().gids());
+    }
     ArrayNode devices = linux.putArray("devices");
     for (DeviceNode d : spec.extraDevices()) {
       ObjectNode node = devices.addObject();
@@ -163,6 +169,13 @@ public final class OciConfigWriter {
       return dir;
     }
     return best.isEmpty() ? dir : dir.substring(best.length());
+  }
+
+  private static void idMapping(ArrayNode mappings, IdMapping mapping) {
+    ObjectNode node = mappings.addObject();
+    node.put("containerID", mapping.containerId());
+    node.put("hostID", mapping.hostId());
+    node.put("size", mapping.length());
   }
 
   private static void namespace(ArrayNode namespaces, String type, String path) {

@@ -1,12 +1,16 @@
 package dev.skiff.runtime.container;
 
+import dev.skiff.runtime.linux.FileDescriptors;
+import dev.skiff.runtime.linux.IdmappedTrees;
 import dev.skiff.runtime.linux.KernelException;
 import dev.skiff.runtime.linux.MountApi;
 import dev.skiff.runtime.linux.Mounts;
+import dev.skiff.runtime.userns.PodUserNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,6 +27,19 @@ public final class OverlayRootfs {
 
   public static void mount(List<Path> lowersTopFirst, Path upper, Path work, Path target)
       throws ContainerException, IOException {
+    mount(lowersTopFirst, upper, work, target, null);
+  }
+
+  /**
+   * With {@code userns} (a pod's own user namespace) every lower layer is an idmapped clone
+   * through it, so the image's files appear owned by the ids they map to and the container's
+   * root owns its root filesystem. The upper layer stays plain: overlayfs creates its work
+   * directories with the mounter's ids, which an idmapped upper would not map (EOVERFLOW);
+   * files the container writes are stored with their host ids, and the upper directory
+   * itself, the container's "/", is given to the mapped root.
+   */
+  public static void mount(List<Path> lowersTopFirst, Path upper, Path work, Path target, PodUserNamespace userns)
+      throws ContainerException, IOException {
     if (lowersTopFirst.isEmpty()) {
       throw ContainerException.invalid("an overlay rootfs needs at least one lower layer");
     }
@@ -34,7 +51,31 @@ public final class OverlayRootfs {
     Files.createDirectories(upper);
     Files.createDirectories(work);
     Files.createDirectories(target);
-    List<String> lowers = lowersTopFirst.stream().map(Path::toString).toList();
+    if (userns == null) {
+      mountLayers(lowersTopFirst.stream().map(Path::toString).toList(), upper, work, target);
+      return;
+    }
+    List<Integer> trees = new ArrayList<>();
+    int usernsFd = -1;
+    try {
+      usernsFd = FileDescriptors.openReadOnly(userns.path());
+      Files.setAttribute(upper, "unix:gid", (int) userns.mappings().gids().hostIdOfRoot());
+      Files.setAttribute(upper, "unix:uid", (int) userns.mappings().uids().hostIdOfRoot());
+      for (Path lower : lowersTopFirst) {
+        trees.add(IdmappedTrees.open(lower.toString(), usernsFd));
+      }
+      mountLayers(trees.stream().map(IdmappedTrees::path).toList(), upper, work, target);
+    } catch (KernelException e) {
+      throw new ContainerException(ContainerException.Kind.INTERNAL,
+          "cannot idmap the rootfs layers for " + target + " through " + userns.path() + ": " + e.getMessage(), e);
+    } finally {
+      trees.forEach(FileDescriptors::closeQuietly);
+      FileDescriptors.closeQuietly(usernsFd);
+    }
+  }
+
+  private static void mountLayers(List<String> lowers, Path upper, Path work, Path target)
+      throws ContainerException {
     String options = options(lowers, upper.toString(), work.toString());
     try {
       if (options.getBytes(StandardCharsets.UTF_8).length <= MAX_OPTIONS_BYTES) {

@@ -61,6 +61,10 @@ public interface LibC {
   @SaveError
   int close(int fd);
 
+  // Idmapped layers for pods with a user namespace of their own (IdmappedTrees).
+  @SaveError
+  int open_tree(int dirFd, String path, int flags);
+
   // rtnetlink (RtNetlink): one socket per network namespace, one message per send.
   @SaveError
   int socket(int domain, int type, int protocol);

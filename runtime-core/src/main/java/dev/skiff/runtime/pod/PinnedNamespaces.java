@@ -1,13 +1,18 @@
 package dev.skiff.runtime.pod;
 
+import dev.skiff.runtime.container.ShimBinary;
 import dev.skiff.runtime.linux.KernelException;
 import dev.skiff.runtime.linux.Mounts;
 import dev.skiff.runtime.linux.NamespaceThread;
 import dev.skiff.runtime.linux.Namespaces;
+import dev.skiff.runtime.userns.UserNamespaceHolder;
+import dev.skiff.runtime.userns.UserNamespaceMappings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +27,9 @@ public final class PinnedNamespaces {
     void run() throws Exception;
   }
 
+  private static final Map<String, Integer> FLAGS = Map.of("net", Namespaces.CLONE_NEWNET,
+      "ipc", Namespaces.CLONE_NEWIPC, "uts", Namespaces.CLONE_NEWUTS);
+
   private final NamespaceThread thread;
 
   public PinnedNamespaces(NamespaceThread thread) {
@@ -30,14 +38,20 @@ public final class PinnedNamespaces {
 
   /**
    * Unshares the kinds asked for ("net", "ipc", "uts"), pins them in nsDir and runs inside.
-   * Each pin pushes its own undo, so a failure half-way leaves nothing after rollback.
-   * Returns the pinned files by kind.
+   * With {@code userns} the pod gets a user namespace of its own first (pinned as "user"), and
+   * the other kinds are created inside it so it owns them: a helper process makes them (the
+   * JVM, being multithreaded, may neither create nor join a user namespace) and the namespace
+   * thread then joins the pinned ones to run inside. Each pin pushes its own undo, so a
+   * failure half-way leaves nothing after rollback. Returns the pinned files by kind.
    */
-  public Map<String, Path> create(Path nsDir, boolean net, boolean ipc, boolean uts, Rollback rollback,
-      Inside inside) throws Exception {
+  public Map<String, Path> create(Path nsDir, boolean net, boolean ipc, boolean uts, UserNamespaceMappings userns,
+      Rollback rollback, Inside inside) throws Exception {
     int flags = (net ? Namespaces.CLONE_NEWNET : 0) | (ipc ? Namespaces.CLONE_NEWIPC : 0)
         | (uts ? Namespaces.CLONE_NEWUTS : 0);
     Map<String, Path> pinned = new LinkedHashMap<>();
+    if (userns != null) {
+      return createInUserNamespace(nsDir, net, ipc, uts, userns, rollback, inside);
+    }
     if (flags == 0) {
       inside.run();
       return pinned;
@@ -46,25 +60,60 @@ public final class PinnedNamespaces {
     return thread.run(() -> {
       Namespaces.unshare(flags);
       if (net) {
-        pinned.put("net", pin(nsDir, "net", rollback));
+        pinned.put("net", pin(nsDir, "net", NamespaceThread.threadNamespacePath("net"), rollback));
       }
       if (ipc) {
-        pinned.put("ipc", pin(nsDir, "ipc", rollback));
+        pinned.put("ipc", pin(nsDir, "ipc", NamespaceThread.threadNamespacePath("ipc"), rollback));
       }
       if (uts) {
-        pinned.put("uts", pin(nsDir, "uts", rollback));
+        pinned.put("uts", pin(nsDir, "uts", NamespaceThread.threadNamespacePath("uts"), rollback));
       }
       inside.run();
       return pinned;
     });
   }
 
-  private static Path pin(Path nsDir, String kind, Rollback rollback) throws IOException {
+  private Map<String, Path> createInUserNamespace(Path nsDir, boolean net, boolean ipc, boolean uts,
+      UserNamespaceMappings userns, Rollback rollback, Inside inside) throws Exception {
+    List<String> kinds = new ArrayList<>();
+    if (net) {
+      kinds.add("net");
+    }
+    if (ipc) {
+      kinds.add("ipc");
+    }
+    if (uts) {
+      kinds.add("uts");
+    }
+    Files.createDirectories(nsDir);
+    Map<String, Path> pinned = new LinkedHashMap<>();
+    try (UserNamespaceHolder holder = UserNamespaceHolder.start(ShimBinary.locate(), userns, kinds)) {
+      pinned.put("user", pin(nsDir, "user", holder.namespacePath("user"), rollback));
+      for (String kind : kinds) {
+        pinned.put(kind, pin(nsDir, kind, holder.namespacePath(kind), rollback));
+      }
+    }
+    if (kinds.isEmpty()) {
+      inside.run();
+      return pinned;
+    }
+    return thread.run(() -> {
+      // Root of the host's user namespace holds every capability over namespaces its
+      // descendants own, so the thread may join these and work inside as before.
+      for (String kind : kinds) {
+        Namespaces.join(pinned.get(kind).toString(), FLAGS.get(kind));
+      }
+      inside.run();
+      return pinned;
+    });
+  }
+
+  private static Path pin(Path nsDir, String kind, String source, Rollback rollback) throws IOException {
     Path target = nsDir.resolve(kind);
     Files.deleteIfExists(target);
     Files.createFile(target);
     rollback.push("pin file " + target, () -> Files.deleteIfExists(target));
-    Mounts.bind(NamespaceThread.threadNamespacePath(kind), target.toString());
+    Mounts.bind(source, target.toString());
     rollback.push("pinned " + kind + " namespace " + target, () -> unpin(target));
     return target;
   }

@@ -6,6 +6,7 @@ import dev.skiff.runtime.linux.Namespaces;
 import dev.skiff.runtime.network.NetworkException;
 import dev.skiff.runtime.network.PodNetwork;
 import dev.skiff.runtime.network.Subnet;
+import dev.skiff.runtime.userns.PodUserNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * The kernel side of pod sandboxes. Layout of one pod under the run directory:
  * <pre>
  *   RUN_DIR/pods/ID/ns/{net,ipc,uts}   pinned namespaces (bind mounts of nsfs files)
+ *   RUN_DIR/pods/ID/ns/user            the pod's own user namespace, which owns the others
  *   RUN_DIR/pods/ID/{hostname,hosts,resolv.conf}
  *   RUN_DIR/pods/ID/shm                 tmpfs, the pod's /dev/shm
  * </pre>
@@ -102,7 +104,7 @@ public final class PodRuntime {
 
       String hostname = spec.hostname().isEmpty() ? hostHostname() : spec.hostname();
       Map<String, Path> pinned = namespaces.create(dir.resolve("ns"), spec.privateNetwork(), spec.privateIpc(),
-          spec.privateUts(), rollback, () -> {
+          spec.privateUts(), spec.userns(), rollback, () -> {
             if (spec.privateUts()) {
               Namespaces.sethostname(hostname);
             }
@@ -135,7 +137,8 @@ public final class PodRuntime {
           dir.resolve("hosts").toString(), dir.resolve("resolv.conf").toString(),
           spec.privateIpc() ? shm.toString() : "/dev/shm", cgroup,
           attachment == null ? null : attachment.ip(), attachment == null ? null : attachment.hostVeth(),
-          spec.privateNetwork() ? spec.portMappings() : java.util.List.of());
+          spec.privateNetwork() ? spec.portMappings() : java.util.List.of(),
+          spec.userns() == null ? null : new PodUserNamespace(pinned.get("user").toString(), spec.userns()));
     } catch (Exception e) {
       rollback.undoAll();
       throw e;
@@ -158,6 +161,10 @@ public final class PodRuntime {
       if (ns != null) {
         PinnedNamespaces.unpin(Path.of(ns));
       }
+    }
+    // The user namespace last: the others belong to it.
+    if (pod.userns() != null) {
+      PinnedNamespaces.unpin(Path.of(pod.userns().path()));
     }
     if (pod.shmDirectory() != null && pod.shmDirectory().startsWith(dir.toString())) {
       ShmMount.unmount(Path.of(pod.shmDirectory()));

@@ -1,12 +1,15 @@
 package dev.skiff.runtime.pod;
 
 import dev.skiff.runtime.network.PortMapping;
+import dev.skiff.runtime.userns.PodUserNamespace;
 import java.util.List;
 
 /**
  * What the kernel side of a pod is, once created: the files a restarted skiffd needs to
  * find and tear it down. A namespace path is null when the pod uses the host's; {@code ip}
- * ("10.88.0.5/16") and {@code hostVeth} are null without a pod network or after stop.
+ * ("10.88.0.5/16") and {@code hostVeth} are null without a pod network or after stop;
+ * {@code userns} is null when the pod uses the host's user namespace (and in records
+ * written before skiff knew user namespaces).
  *
  * <p>PID namespace: a pinned PID namespace is impossible without a process in it (the
  * kernel creates it only for the children of the unsharing process). With pid = POD the
@@ -27,7 +30,8 @@ public record PodSandbox(
     String cgroup,
     String ip,
     String hostVeth,
-    List<PortMapping> portMappings) {
+    List<PortMapping> portMappings,
+    PodUserNamespace userns) {
 
   public PodSandbox {
     portMappings = portMappings == null ? List.of() : List.copyOf(portMappings);
@@ -40,6 +44,6 @@ public record PodSandbox(
 
   public PodSandbox withoutNetwork() {
     return new PodSandbox(id, directory, netns, ipcns, utsns, pidMode, hostnameFile, hostsFile, resolvConfFile,
-        shmDirectory, cgroup, null, null, List.of());
+        shmDirectory, cgroup, null, null, List.of(), userns);
   }
 }

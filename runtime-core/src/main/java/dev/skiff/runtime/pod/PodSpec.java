@@ -2,12 +2,14 @@ package dev.skiff.runtime.pod;
 
 import dev.skiff.runtime.cgroup.CgroupLimits;
 import dev.skiff.runtime.network.PortMapping;
+import dev.skiff.runtime.userns.UserNamespaceMappings;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What a pod sandbox needs from the kernel. {@code dns} null means "copy the host's
- * resolv.conf"; {@code cgroupParent} is relative to skiff's cgroup root ("" for none).
+ * resolv.conf"; {@code cgroupParent} is relative to skiff's cgroup root ("" for none);
+ * {@code userns} null means the host's user namespace.
  */
 public record PodSpec(
     PodId id,
@@ -20,7 +22,8 @@ public record PodSpec(
     long shmSizeBytes,
     List<PortMapping> portMappings,
     String cgroupParent,
-    CgroupLimits limits) {
+    CgroupLimits limits,
+    UserNamespaceMappings userns) {
 
   public static final long DEFAULT_SHM_BYTES = 64L * 1024 * 1024;
 

@@ -30,7 +30,7 @@ class RuntimeSpecWritersTest {
   private ContainerSpec spec(SecurityRequest security, List<MountRequest> mounts) {
     return new ContainerSpec("c1", ProcessRequest.of(List.of("/bin/sh"), List.of("-c", "echo\ta\\b")),
         new ImageDefaults(List.of(), List.of(), List.of("PATH=/bin"), "/work", null, null), mounts, List.of(),
-        security, new NamespacePaths("/run/netns/p", "/run/ipc/p", "", NamespacePaths.PidMode.CONTAINER, null),
+        security, new NamespacePaths("/run/netns/p", "/run/ipc/p", "", NamespacePaths.PidMode.CONTAINER, null, null),
         new PodFiles("web-0", null, null, null, null), List.of(Path.of("/sys/fs/cgroup/unified/x")), null,
         List.of(new Rlimit("RLIMIT_NOFILE", 1024, 4096)), -999L, Map.of("net.ipv4.ip_forward", "1"),
         Path.of("/var/log/pods/c1.log"));

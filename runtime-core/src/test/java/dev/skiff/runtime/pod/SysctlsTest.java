@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SysctlsTest {
   private static PodSpec spec(NamespaceMode network, NamespaceMode ipc, Map<String, String> sysctls) {
     return new PodSpec(PodId.random(), "h", null, network, ipc, NamespaceMode.CONTAINER, sysctls,
-        PodSpec.DEFAULT_SHM_BYTES, List.of(), "", CgroupLimits.NONE);
+        PodSpec.DEFAULT_SHM_BYTES, List.of(), "", CgroupLimits.NONE, null);
   }
 
   @Test

@@ -144,7 +144,8 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
       // act
       cgroups.create(cgroup, limits);
       Files.createDirectories(bundle.dir());
-      OverlayRootfs.mount(image.layers(), layer.resolve("upper"), layer.resolve("work"), bundle.rootfs());
+      OverlayRootfs.mount(image.layers(), layer.resolve("upper"), layer.resolve("work"), bundle.rootfs(),
+          sandbox.userns());
       if (!logPath.isEmpty()) {
         Files.createDirectories(Path.of(logPath).getParent());
       }

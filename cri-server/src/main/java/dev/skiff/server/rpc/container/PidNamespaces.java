@@ -47,7 +47,7 @@ final class PidNamespaces {
       }
       default -> throw CriError.invalid("namespace_options.pid " + pidMode + " is unknown");
     }
-    return new NamespacePaths(pod.netns(), pod.ipcns(), pod.utsns(), mode, path);
+    return new NamespacePaths(pod.netns(), pod.ipcns(), pod.utsns(), mode, path, pod.userns());
   }
 
   private static Optional<Integer> livePid(ContainerStore store, String id) throws IOException {

@@ -38,12 +38,12 @@ public final class StatusRpc implements Rpc<StatusRequest, StatusResponse> {
         .build();
     StatusResponse.Builder response = StatusResponse.newBuilder()
         .setStatus(status)
-        // The default handler is named "" in the CRI. User namespaces are not built yet.
+        // The default handler is named "" in the CRI.
         .addRuntimeHandlers(RuntimeHandler.newBuilder()
             .setName("")
             .setFeatures(RuntimeHandlerFeatures.newBuilder()
                 .setRecursiveReadOnlyMounts(features.recursiveReadOnlyMounts())
-                .setUserNamespaces(false)))
+                .setUserNamespaces(features.userNamespaces())))
         .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(features.supplementalGroupsPolicy()));
     if (request.getVerbose()) {
       response.putAllInfo(verboseInfo.get());

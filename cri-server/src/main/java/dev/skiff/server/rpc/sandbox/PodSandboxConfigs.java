@@ -10,6 +10,7 @@ import dev.skiff.runtime.pod.DnsConfig;
 import dev.skiff.runtime.pod.NamespaceMode;
 import dev.skiff.runtime.pod.PodId;
 import dev.skiff.runtime.pod.PodSpec;
+import dev.skiff.runtime.userns.UserNamespaceMappings;
 import dev.skiff.server.rpc.CriError;
 import dev.skiff.server.state.PodMetadata;
 import java.util.ArrayList;
@@ -59,9 +60,7 @@ public final class PodSandboxConfigs {
     if (ipc != NamespaceMode.POD && ipc != NamespaceMode.NODE) {
       throw CriError.invalid("namespace_options.ipc " + ipc + " is not valid for a pod (POD or NODE)");
     }
-    if (options.hasUsernsOptions() && options.getUsernsOptions().getMode() == dev.skiff.cri.v1.NamespaceMode.POD) {
-      throw CriError.invalid("namespace_options.userns_options: user namespaces are not supported by skiff yet");
-    }
+    UserNamespaceMappings userns = PodUserNamespaces.parse(options);
     DnsConfig dns = config.hasDnsConfig()
         ? new DnsConfig(config.getDnsConfig().getServersList(), config.getDnsConfig().getSearchesList(),
             config.getDnsConfig().getOptionsList())
@@ -92,7 +91,7 @@ public final class PodSandboxConfigs {
     CgroupLimits limits = limits(config.getLinux().getResources())
         .plusOverhead(limits(config.getLinux().getOverhead()));
     return new PodSpec(id, config.getHostname(), dns, network, ipc, pid, new LinkedHashMap<>(config.getLinux().getSysctlsMap()),
-        shm, ports, config.getLinux().getCgroupParent(), limits);
+        shm, ports, config.getLinux().getCgroupParent(), limits, userns);
   }
 
   public static CgroupLimits limits(LinuxContainerResources resources) {
