@@ -142,186 +142,106 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
 
   @Override
   public void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> responses) {
-    if (sandbox == null) {
-      super.runPodSandbox(request, responses);
-      return;
-    }
-    UnaryCalls.run("RunPodSandbox", request, responses, sandbox.run());
+    UnaryCalls.run("RunPodSandbox", request, responses, sandbox, SandboxRpcs::run);
   }
 
   @Override
   public void stopPodSandbox(StopPodSandboxRequest request, StreamObserver<StopPodSandboxResponse> responses) {
-    if (sandbox == null) {
-      super.stopPodSandbox(request, responses);
-      return;
-    }
-    UnaryCalls.run("StopPodSandbox", request, responses, sandbox.stop());
+    UnaryCalls.run("StopPodSandbox", request, responses, sandbox, SandboxRpcs::stop);
   }
 
   @Override
   public void removePodSandbox(RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> responses) {
-    if (sandbox == null) {
-      super.removePodSandbox(request, responses);
-      return;
-    }
-    UnaryCalls.run("RemovePodSandbox", request, responses, sandbox.remove());
+    UnaryCalls.run("RemovePodSandbox", request, responses, sandbox, SandboxRpcs::remove);
   }
 
   @Override
   public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> responses) {
-    if (sandbox == null) {
-      super.podSandboxStatus(request, responses);
-      return;
-    }
-    UnaryCalls.run("PodSandboxStatus", request, responses, sandbox.status());
+    UnaryCalls.run("PodSandboxStatus", request, responses, sandbox, SandboxRpcs::status);
   }
 
   @Override
   public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> responses) {
-    if (sandbox == null) {
-      super.listPodSandbox(request, responses);
-      return;
-    }
-    UnaryCalls.run("ListPodSandbox", request, responses, sandbox.list());
+    UnaryCalls.run("ListPodSandbox", request, responses, sandbox, SandboxRpcs::list);
   }
 
   @Override
   public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> responses) {
-    if (containers == null) {
-      super.createContainer(request, responses);
-      return;
-    }
-    UnaryCalls.run("CreateContainer", request, responses, containers.create());
+    UnaryCalls.run("CreateContainer", request, responses, containers, ContainerRpcs::create);
   }
 
   @Override
   public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> responses) {
-    if (containers == null) {
-      super.startContainer(request, responses);
-      return;
-    }
-    UnaryCalls.run("StartContainer", request, responses, containers.start());
+    UnaryCalls.run("StartContainer", request, responses, containers, ContainerRpcs::start);
   }
 
   @Override
   public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> responses) {
-    if (containers == null) {
-      super.stopContainer(request, responses);
-      return;
-    }
-    UnaryCalls.run("StopContainer", request, responses, containers.stop());
+    UnaryCalls.run("StopContainer", request, responses, containers, ContainerRpcs::stop);
   }
 
   @Override
   public void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> responses) {
-    if (containers == null) {
-      super.removeContainer(request, responses);
-      return;
-    }
-    UnaryCalls.run("RemoveContainer", request, responses, containers.remove());
+    UnaryCalls.run("RemoveContainer", request, responses, containers, ContainerRpcs::remove);
   }
 
   @Override
   public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> responses) {
-    if (containers == null) {
-      super.containerStatus(request, responses);
-      return;
-    }
-    UnaryCalls.run("ContainerStatus", request, responses, containers.status());
+    UnaryCalls.run("ContainerStatus", request, responses, containers, ContainerRpcs::status);
   }
 
   @Override
   public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> responses) {
-    if (containers == null) {
-      super.listContainers(request, responses);
-      return;
-    }
-    UnaryCalls.run("ListContainers", request, responses, containers.list());
+    UnaryCalls.run("ListContainers", request, responses, containers, ContainerRpcs::list);
   }
 
   @Override
   public void updateContainerResources(UpdateContainerResourcesRequest request, StreamObserver<UpdateContainerResourcesResponse> responses) {
-    if (containers == null) {
-      super.updateContainerResources(request, responses);
-      return;
-    }
-    UnaryCalls.run("UpdateContainerResources", request, responses, containers.updateResources());
+    UnaryCalls.run("UpdateContainerResources", request, responses, containers, ContainerRpcs::updateResources);
   }
 
   @Override
   public void reopenContainerLog(ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> responses) {
-    if (containers == null) {
-      super.reopenContainerLog(request, responses);
-      return;
-    }
-    UnaryCalls.run("ReopenContainerLog", request, responses, containers.reopenLog());
+    UnaryCalls.run("ReopenContainerLog", request, responses, containers, ContainerRpcs::reopenLog);
   }
 
   @Override
   public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> responses) {
-    if (containers == null) {
-      super.execSync(request, responses);
-      return;
-    }
-    UnaryCalls.run("ExecSync", request, responses, containers.execSync());
+    UnaryCalls.run("ExecSync", request, responses, containers, ContainerRpcs::execSync);
   }
 
   @Override
   public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> responses) {
-    if (stats == null) {
-      super.containerStats(request, responses);
-      return;
-    }
-    UnaryCalls.run("ContainerStats", request, responses, stats.containerStats());
+    UnaryCalls.run("ContainerStats", request, responses, stats, StatsRpcs::containerStats);
   }
 
   @Override
   public void listContainerStats(ListContainerStatsRequest request,
       StreamObserver<ListContainerStatsResponse> responses) {
-    if (stats == null) {
-      super.listContainerStats(request, responses);
-      return;
-    }
-    UnaryCalls.run("ListContainerStats", request, responses, stats.listContainerStats());
+    UnaryCalls.run("ListContainerStats", request, responses, stats, StatsRpcs::listContainerStats);
   }
 
   @Override
   public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> responses) {
-    if (stats == null) {
-      super.podSandboxStats(request, responses);
-      return;
-    }
-    UnaryCalls.run("PodSandboxStats", request, responses, stats.podSandboxStats());
+    UnaryCalls.run("PodSandboxStats", request, responses, stats, StatsRpcs::podSandboxStats);
   }
 
   @Override
   public void listPodSandboxStats(ListPodSandboxStatsRequest request,
       StreamObserver<ListPodSandboxStatsResponse> responses) {
-    if (stats == null) {
-      super.listPodSandboxStats(request, responses);
-      return;
-    }
-    UnaryCalls.run("ListPodSandboxStats", request, responses, stats.listPodSandboxStats());
+    UnaryCalls.run("ListPodSandboxStats", request, responses, stats, StatsRpcs::listPodSandboxStats);
   }
 
   @Override
   public void listMetricDescriptors(ListMetricDescriptorsRequest request,
       StreamObserver<ListMetricDescriptorsResponse> responses) {
-    if (stats == null) {
-      super.listMetricDescriptors(request, responses);
-      return;
-    }
-    UnaryCalls.run("ListMetricDescriptors", request, responses, stats.listMetricDescriptors());
+    UnaryCalls.run("ListMetricDescriptors", request, responses, stats, StatsRpcs::listMetricDescriptors);
   }
 
   @Override
   public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request,
       StreamObserver<ListPodSandboxMetricsResponse> responses) {
-    if (stats == null) {
-      super.listPodSandboxMetrics(request, responses);
-      return;
-    }
-    UnaryCalls.run("ListPodSandboxMetrics", request, responses, stats.listPodSandboxMetrics());
+    UnaryCalls.run("ListPodSandboxMetrics", request, responses, stats, StatsRpcs::listPodSandboxMetrics);
   }
 
   @Override
@@ -335,28 +255,16 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
 
   @Override
   public void exec(ExecRequest request, StreamObserver<ExecResponse> responses) {
-    if (streams == null) {
-      super.exec(request, responses);
-      return;
-    }
-    UnaryCalls.run("Exec", request, responses, streams.exec());
+    UnaryCalls.run("Exec", request, responses, streams, StreamRpcs::exec);
   }
 
   @Override
   public void attach(AttachRequest request, StreamObserver<AttachResponse> responses) {
-    if (streams == null) {
-      super.attach(request, responses);
-      return;
-    }
-    UnaryCalls.run("Attach", request, responses, streams.attach());
+    UnaryCalls.run("Attach", request, responses, streams, StreamRpcs::attach);
   }
 
   @Override
   public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> responses) {
-    if (streams == null) {
-      super.portForward(request, responses);
-      return;
-    }
-    UnaryCalls.run("PortForward", request, responses, streams.portForward());
+    UnaryCalls.run("PortForward", request, responses, streams, StreamRpcs::portForward);
   }
 }

@@ -27,9 +27,6 @@ import java.util.Set;
  * when no cpuacct hierarchy is mounted.
  */
 public final class CgroupStatsReader {
-  private static final Set<String> V2_MEMORY_KEYS = Set.of("anon", "inactive_file", "pgfault", "pgmajfault");
-  private static final Set<String> V1_MEMORY_KEYS =
-      Set.of("total_rss", "total_inactive_file", "total_pgfault", "total_pgmajfault");
 
   private final Hierarchy cpu;
   private final Hierarchy memory;
@@ -84,46 +81,41 @@ public final class CgroupStatsReader {
       return Optional.empty();
     }
     Path dir = memory.directory(cgroup);
-    return memory.v2() ? readMemoryV2(dir) : readMemoryV1(dir);
+    return readMemory(dir, memory.v2() ? V2_MEMORY : V1_MEMORY);
   }
 
-  private static Optional<MemorySample> readMemoryV2(Path dir) throws IOException {
-    Long usage = KeyedValues.number(dir.resolve("memory.current"));
+  /**
+   * Where each memory figure lives in one cgroup version: v1 names its hierarchical memory.stat
+   * keys total_*, and reports OOM kills in memory.oom_control (from Linux 4.13).
+   */
+  private record MemoryFiles(String usage, String limit, String oomFile, String inactiveFile, String rss,
+      String pgfault, String pgmajfault) {
+    Set<String> statKeys() {
+      return Set.of(inactiveFile, rss, pgfault, pgmajfault);
+    }
+  }
+
+  private static final MemoryFiles V2_MEMORY = new MemoryFiles("memory.current", "memory.max", "memory.events",
+      "inactive_file", "anon", "pgfault", "pgmajfault");
+  private static final MemoryFiles V1_MEMORY = new MemoryFiles("memory.usage_in_bytes", "memory.limit_in_bytes",
+      "memory.oom_control", "total_inactive_file", "total_rss", "total_pgfault", "total_pgmajfault");
+
+  private static Optional<MemorySample> readMemory(Path dir, MemoryFiles files) throws IOException {
+    Long usage = KeyedValues.number(dir.resolve(files.usage()));
     if (usage == null) {
       return Optional.empty();
     }
-    Map<String, Long> stat = KeyedValues.pairs(dir.resolve("memory.stat"), V2_MEMORY_KEYS);
+    Map<String, Long> stat = KeyedValues.pairs(dir.resolve("memory.stat"), files.statKeys());
     if (stat == null) {
       return Optional.empty();
     }
-    Long limit = KeyedValues.limit(dir.resolve("memory.max"));
-    Map<String, Long> events = KeyedValues.pairs(dir.resolve("memory.events"), Set.of("oom_kill"));
+    Long limit = KeyedValues.limit(dir.resolve(files.limit()));
+    Map<String, Long> oom = KeyedValues.pairs(dir.resolve(files.oomFile()), Set.of("oom_kill"));
     return Optional.of(new MemorySample(usage,
-        MemorySample.workingSet(usage, stat.getOrDefault("inactive_file", 0L)),
-        stat.getOrDefault("anon", 0L),
-        stat.getOrDefault("pgfault", 0L),
-        stat.getOrDefault("pgmajfault", 0L),
-        limit == null ? 0 : limit,
-        events == null ? 0 : events.getOrDefault("oom_kill", 0L)));
-  }
-
-  private static Optional<MemorySample> readMemoryV1(Path dir) throws IOException {
-    Long usage = KeyedValues.number(dir.resolve("memory.usage_in_bytes"));
-    if (usage == null) {
-      return Optional.empty();
-    }
-    Map<String, Long> stat = KeyedValues.pairs(dir.resolve("memory.stat"), V1_MEMORY_KEYS);
-    if (stat == null) {
-      return Optional.empty();
-    }
-    Long limit = KeyedValues.limit(dir.resolve("memory.limit_in_bytes"));
-    // oom_kill appears in memory.oom_control from Linux 4.13.
-    Map<String, Long> oom = KeyedValues.pairs(dir.resolve("memory.oom_control"), Set.of("oom_kill"));
-    return Optional.of(new MemorySample(usage,
-        MemorySample.workingSet(usage, stat.getOrDefault("total_inactive_file", 0L)),
-        stat.getOrDefault("total_rss", 0L),
-        stat.getOrDefault("total_pgfault", 0L),
-        stat.getOrDefault("total_pgmajfault", 0L),
+        MemorySample.workingSet(usage, stat.getOrDefault(files.inactiveFile(), 0L)),
+        stat.getOrDefault(files.rss(), 0L),
+        stat.getOrDefault(files.pgfault(), 0L),
+        stat.getOrDefault(files.pgmajfault(), 0L),
         limit == null ? 0 : limit,
         oom == null ? 0 : oom.getOrDefault("oom_kill", 0L)));
   }
