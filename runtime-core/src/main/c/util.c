@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,13 +119,11 @@ int write_existing(const char *path, const char *contents, struct err *e) {
 
 int write_atomic(const char *path, const char *contents, struct err *e) {
   AUTO_FREE char *temp = xasprintf("%s.%d.tmp", path, (int)getpid());
-  AUTO_FREE char *dir_copy = xstrdup(path);
-  const char *dir = dirname(dir_copy);
   AUTO_FD fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     return fail_errno(e, "create %s", temp);
   }
-  if (write_all(fd, contents, strlen(contents)) < 0 || fsync(fd) < 0) {
+  if (write_all(fd, contents, strlen(contents)) < 0) {
     fail_errno(e, "write %s", temp);
     unlink(temp);
     return -1;
@@ -135,10 +132,6 @@ int write_atomic(const char *path, const char *contents, struct err *e) {
     fail_errno(e, "rename %s", temp);
     unlink(temp);
     return -1;
-  }
-  AUTO_FD dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirfd < 0 || fsync(dirfd) < 0) {
-    return fail_errno(e, "fsync %s", dir);
   }
   return 0;
 }

@@ -31,7 +31,9 @@ void *array_push(void *array, size_t *count, size_t item_size, const void *item)
 int write_all(int fd, const void *buf, size_t n);
 /* Writes contents to path (no create, no truncate): for /proc and cgroupfs files. */
 int write_existing(const char *path, const char *contents, struct err *e);
-/* temp file, fsync, rename, fsync dir: a reader sees all or nothing. */
+/* temp file, rename: a reader sees all or nothing. Not fsync'd: the shim writes only below
+   the run directory (tmpfs), whose files describe processes that a reboot ends, and a crash
+   of skiffd or of the shim loses nothing that is in the page cache. */
 int write_atomic(const char *path, const char *contents, struct err *e);
 /* Reads at most size-1 bytes and NUL-terminates; returns the length or -1. */
 ssize_t read_small_file(const char *path, char *buf, size_t size);

@@ -26,7 +26,8 @@ import java.util.Map;
  * N x (RunPodSandbox + CreateContainer + StartContainer of busybox sleep, then
  * StopContainer, RemoveContainer, StopPodSandbox, RemovePodSandbox) and M x ExecSync true,
  * over direct gRPC against the real skiffd in a private netns; prints median and p90 per
- * step and the resident memory of the shims. Run with bin/bench-containers [N] [M].
+ * step and the resident memory of the shims. Run with bin/bench-containers [N] [M];
+ * BENCH_KEEP_LOG=FILE keeps a copy of skiffd's debug log (step times per CreateContainer).
  */
 public final class ContainerBenchmark {
   private ContainerBenchmark() {}
@@ -45,8 +46,9 @@ public final class ContainerBenchmark {
     try (BusyboxSkiffd env = BusyboxSkiffd.start("bench", "");
         CriClient client = new CriClient(env.skiffd().socket())) {
       SkiffdProcess skiffd = env.skiffd();
-      var runtime = client.runtime();
       for (int i = 0; i < warmup + runs; i++) {
+        // A stub's deadline is absolute (60 s from its creation): one stub per round.
+        var runtime = client.runtime();
         PodSandboxConfig pod = PodSandboxConfig.newBuilder()
             .setMetadata(PodSandboxMetadata.newBuilder().setName("bench-" + i).setNamespace("bench").setUid("u" + i))
             .setHostname("bench-" + i)
@@ -106,6 +108,11 @@ public final class ContainerBenchmark {
           steps.get("StopPodSandbox").add(t7 - t6);
           steps.get("RemovePodSandbox").add(t8 - t7);
         }
+      }
+      String keepLog = System.getenv("BENCH_KEEP_LOG");
+      if (keepLog != null) {
+        // skiffd logs each CreateContainer's step times at debug; the temp dir goes at close.
+        Files.copy(skiffd.log(), Path.of(keepLog), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
     System.out.printf("container lifecycle, %d runs and %d ExecSync after %d warm-up (ms)%n", runs, execs, warmup);

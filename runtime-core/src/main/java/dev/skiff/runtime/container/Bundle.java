@@ -60,12 +60,19 @@ public record Bundle(Path dir) {
     return dir.resolve("shim.log");
   }
 
-  /** Reads a "key value" file of the shim; null when it does not exist. */
+  /**
+   * Reads a "key value" file of the shim; null when it does not exist. Empty counts as absent:
+   * the files are renamed into place whole, so only a machine crash on a run directory that
+   * is not tmpfs can leave one empty (they are not fsync'd, see {@link #writeAtomic}).
+   */
   public static Map<String, String> readKeyValues(Path file) throws IOException {
     String text;
     try {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
+      return null;
+    }
+    if (text.isEmpty()) {
       return null;
     }
     Map<String, String> values = new LinkedHashMap<>();
@@ -78,7 +85,11 @@ public record Bundle(Path dir) {
     return values;
   }
 
-  /** temp file, fsync, rename, fsync dir. */
+  /**
+   * temp file, rename: a reader sees all or nothing. Not fsync'd: a bundle lives in the run
+   * directory (tmpfs), and describes a container that a reboot ends; a crash of skiffd loses
+   * nothing that is in the page cache. (Durable records go through the state directory.)
+   */
   public static void writeAtomic(Path target, byte[] contents) throws IOException {
     Path temp = target.resolveSibling(target.getFileName() + ".tmp");
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -87,11 +98,7 @@ public record Bundle(Path dir) {
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
-      channel.force(true);
     }
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel dirChannel = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-      dirChannel.force(true);
-    }
   }
 }

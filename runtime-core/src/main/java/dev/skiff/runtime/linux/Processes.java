@@ -26,19 +26,39 @@ public final class Processes {
 
   /** Field 22 of /proc/PID/stat (clock ticks after boot), or -1 when there is no such process. */
   public static long startTime(int pid) throws IOException {
+    String[] fields = statFields(pid);
+    return fields == null ? -1 : Long.parseLong(fields[22 - 3]);
+  }
+
+  /**
+   * True when pid still names the process that started at startTime and has not exited. A
+   * zombie has exited: only its parent's wait is missing, and that parent may be an init that
+   * reaps late (the pod's PID init and the shims are reparented to it).
+   */
+  public static boolean isAlive(int pid, long startTime) throws IOException {
+    if (pid <= 0) {
+      return false;
+    }
+    String[] fields = statFields(pid);
+    return fields != null && Long.parseLong(fields[22 - 3]) == startTime
+        && !fields[0].equals("Z") && !fields[0].equals("X");
+  }
+
+  /** The fields of /proc/PID/stat from field 3 (state) on; null when there is no such process. */
+  private static String[] statFields(int pid) throws IOException {
     String stat;
     try {
       stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     } catch (NoSuchFileException e) {
-      return -1;
+      return null;
+    } catch (IOException e) {
+      // A process that is exiting still has its /proc directory, but reading it fails with ESRCH.
+      if ("No such process".equals(e.getMessage())) {
+        return null;
+      }
+      throw e;
     }
     // The command name may contain spaces and parentheses: fields resume after the last ')'.
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[22 - 3]);
-  }
-
-  /** True when pid still names the process that started at startTime. */
-  public static boolean isAlive(int pid, long startTime) throws IOException {
-    return pid > 0 && startTime(pid) == startTime;
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
   }
 }

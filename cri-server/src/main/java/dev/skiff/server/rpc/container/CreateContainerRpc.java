@@ -22,6 +22,7 @@ import dev.skiff.runtime.pod.PodSandbox;
 import dev.skiff.runtime.pod.Rollback;
 import dev.skiff.server.rpc.CriError;
 import dev.skiff.server.rpc.Rpc;
+import dev.skiff.server.rpc.StepTimes;
 import dev.skiff.server.rpc.sandbox.PodSandboxConfigs;
 import dev.skiff.server.state.ContainerMetadata;
 import dev.skiff.server.state.ContainerRecord;
@@ -95,13 +96,15 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
         throw CriError.precondition("pod sandbox " + pod.id() + " is not ready; cannot create container "
             + metadata.name() + " in it");
       }
+      StepTimes times = new StepTimes();
       ImageRootfs image = images.rootfs(config.getImage().getImage());
-      return create(pod, config, metadata, image);
+      times.mark("image");
+      return create(pod, config, metadata, image, times);
     }
   }
 
   private CreateContainerResponse create(PodRecord pod, ContainerConfig config, ContainerMetadata metadata,
-      ImageRootfs image) throws Exception {
+      ImageRootfs image, StepTimes times) throws Exception {
     String id = HexFormat.of().formatHex(randomBytes());
     String logPath = ContainerConfigs.logPath(pod.logDirectory(), config.getLogPath());
     CgroupLimits limits = PodSandboxConfigs.limits(config.getLinux().getResources());
@@ -135,7 +138,9 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
               + metadata.name() + " was being created");
         }
       }
+      times.mark("spec");
       containers.persist(record);
+      times.mark("record");
       rollback.push("container record and files", () -> {
         teardown.release(record);
         containers.remove(record);
@@ -143,9 +148,11 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
 
       // act
       cgroups.create(cgroup, limits);
+      times.mark("cgroup");
       Files.createDirectories(bundle.dir());
       OverlayRootfs.mount(image.layers(), layer.resolve("upper"), layer.resolve("work"), bundle.rootfs(),
           sandbox.userns());
+      times.mark("rootfs");
       if (!logPath.isEmpty()) {
         Files.createDirectories(Path.of(logPath).getParent());
       }
@@ -157,7 +164,11 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
           config.getLinux().hasResources() ? config.getLinux().getResources().getOomScoreAdj() : null, null,
           logPath.isEmpty() ? null : Path.of(logPath));
       RuntimeSpec runtimeSpec = RuntimeSpecBuilder.build(spec, bundle.rootfs(), hostCapabilities);
-      ContainerProcess created = launcher.create(bundle, runtimeSpec);
+      times.mark("runtime spec");
+      ShimLauncher.writeBundle(bundle, runtimeSpec);
+      times.mark("bundle");
+      ContainerProcess created = launcher.launch(bundle);
+      times.mark("shim");
       rollback.push("shim", () -> created.stop(dev.skiff.runtime.linux.Processes.SIGKILL, java.time.Duration.ZERO));
 
       // publish
@@ -171,6 +182,7 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
     LOG.info("Created container {} ({}) in pod sandbox {} from image {}", record.shortId(), metadata.name(),
         pod.id().substring(0, 12), image.imageId());
     teardown.emit(ContainerEvent.Type.CREATED, record);
+    LOG.debug("CreateContainer {} took {}", record.shortId(), times);
     // respond
     return CreateContainerResponse.newBuilder().setContainerId(id).build();
   }
