@@ -38,6 +38,38 @@ public final class AtomicFile {
     syncDirectory(dir);
   }
 
+  /**
+   * The first half of {@link #write}, for a caller with other work to do meanwhile: temp file,
+   * rename, no fsync. Once it returns a crash of skiffd finds the new contents; once
+   * {@link #sync} has returned, so does a crash of the machine. In between, a machine crash
+   * can leave the file missing or empty (a new file's data may not be on disk yet), which
+   * {@link RecordStore} treats as a torn write.
+   */
+  public static void writeUnsynced(Path target, byte[] contents) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = dir.resolve(target.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + Thread.currentThread().getId() + TEMP_SUFFIX);
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(contents);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The second half: makes what {@link #writeUnsynced} wrote durable, contents and name. */
+  public static void sync(Path target) throws IOException {
+    try (FileChannel channel = FileChannel.open(target, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+    syncDirectory(target.toAbsolutePath().getParent());
+  }
+
   public static void delete(Path target) throws IOException {
     if (Files.deleteIfExists(target)) {
       syncDirectory(target.toAbsolutePath().getParent());

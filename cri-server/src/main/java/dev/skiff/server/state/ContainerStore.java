@@ -13,7 +13,9 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
 /**
@@ -64,6 +66,17 @@ public final class ContainerStore {
   /** Writes a new record to disk only: recovery finds it even if the caller crashes before {@link #publish}. */
   public void persist(ContainerRecord record) throws IOException {
     disk.put(record.id(), record);
+  }
+
+  /**
+   * {@link #persist} in two halves: written when this returns (a crash of skiffd finds it),
+   * durable when the future completes, so that the fsync overlaps the caller's other work.
+   * A machine crash in between leaves at most an empty record (dropped at load) and the
+   * container's writable layer (deleted by recovery as one that no record names); cgroups,
+   * mounts, shims and the run directory do not outlive the machine.
+   */
+  public CompletableFuture<Void> persistSyncingLater(ContainerRecord record, Executor executor) throws IOException {
+    return disk.putSyncingLater(record.id(), record, executor);
   }
 
   /** Makes a persisted record (and its shim handle, null when unknown) visible to queries. */

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -40,12 +42,29 @@ public final class RecordStore<T> {
     AtomicFile.write(file(id), JSON.writeValueAsBytes(record));
   }
 
+  /**
+   * Writes the record now (a crash of skiffd finds it) and makes it durable on executor; the
+   * future completes when a crash of the machine would find it too (see
+   * {@link AtomicFile#writeUnsynced}).
+   */
+  public CompletableFuture<Void> putSyncingLater(String id, T record, Executor executor) throws IOException {
+    Path file = file(id);
+    AtomicFile.writeUnsynced(file, JSON.writeValueAsBytes(record));
+    return CompletableFuture.runAsync(() -> {
+      try {
+        AtomicFile.sync(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, executor);
+  }
+
   public void remove(String id) throws IOException {
     AtomicFile.delete(file(id));
   }
 
   /**
-   * Reads every record. Temp files left by a crash mid-write are deleted; a record that
+   * Reads every record. Temp files and empty records left by a crash mid-write are deleted; a record that
    * cannot be parsed is moved aside as {@code ID.json.corrupt} and reported, never fatal.
    */
   public List<T> loadAll() throws IOException {
@@ -53,7 +72,8 @@ public final class RecordStore<T> {
     try (Stream<Path> entries = Files.list(dir)) {
       for (Path entry : (Iterable<Path>) entries::iterator) {
         String name = entry.getFileName().toString();
-        if (name.endsWith(AtomicFile.TEMP_SUFFIX)) {
+        if (name.endsWith(AtomicFile.TEMP_SUFFIX) || (name.endsWith(".json") && Files.size(entry) == 0)) {
+          // An empty record: written without fsync, then the machine crashed (putSyncingLater).
           LOG.info("Deleting torn write {}", entry);
           Files.deleteIfExists(entry);
         } else if (name.endsWith(".json")) {

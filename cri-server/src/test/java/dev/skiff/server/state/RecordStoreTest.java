@@ -43,6 +43,40 @@ class RecordStoreTest {
   }
 
   @Test
+  void aRecordWrittenForLaterSyncIsReadableAtOnceAndDurableAfterTheFuture() throws Exception {
+    RecordStore<Sample> store = new RecordStore<>(dir.resolve("samples"), Sample.class);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.Executor held = task -> new Thread(() -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      task.run();
+    }).start();
+    var durable = store.putSyncingLater("a", new Sample("a", 1, List.of("x")), held);
+    // Before the fsync: another reader (a restarted skiffd after a crash of this one) sees it whole.
+    assertFalse(durable.isDone());
+    assertEquals(List.of(new Sample("a", 1, List.of("x"))), store.loadAll());
+    release.countDown();
+    durable.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try (var files = Files.list(dir.resolve("samples"))) {
+      assertEquals(List.of(dir.resolve("samples/a.json")), files.toList());
+    }
+  }
+
+  @Test
+  void anEmptyRecordIsATornWriteDeletedAtReload() throws IOException {
+    RecordStore<Sample> store = new RecordStore<>(dir.resolve("samples"), Sample.class);
+    store.put("good", new Sample("good", 1, List.of()));
+    // A machine crash after the rename of an unsynced new record can leave it empty.
+    Files.writeString(dir.resolve("samples/empty.json"), "");
+    assertEquals(List.of(new Sample("good", 1, List.of())), store.loadAll());
+    assertFalse(Files.exists(dir.resolve("samples/empty.json")));
+    assertFalse(Files.exists(dir.resolve("samples/empty.json.corrupt")));
+  }
+
+  @Test
   void corruptRecordIsMovedAsideNotFatal() throws IOException {
     RecordStore<Sample> store = new RecordStore<>(dir.resolve("samples"), Sample.class);
     store.put("good", new Sample("good", 1, List.of()));

@@ -39,6 +39,10 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +50,19 @@ import org.slf4j.LoggerFactory;
  * CreateContainer: validate the config, look up the pod (READY) and the image, reserve the
  * name and pin the image's snapshots, persist the record (so a crash from here on leaves
  * something recovery can find and clean), then build: cgroup, overlay rootfs, bundle, shim.
+ * The record's fsync and the pod's PID namespace lookup run in the background meanwhile and
+ * are awaited before anything is published.
  * The process is created and waits for StartContainer. Every step pushes its undo.
  */
 public final class CreateContainerRpc implements Rpc<CreateContainerRequest, CreateContainerResponse> {
   private static final Logger LOG = LoggerFactory.getLogger(CreateContainerRpc.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The record's fsync and the pod's PID namespace lookup (which may start its init) run here meanwhile. */
+  private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(task -> {
+    Thread thread = new Thread(task, "skiff-create-background");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private final PodStore pods;
   private final ContainerStore containers;
@@ -131,6 +143,7 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
     rollback.push("name reservation", () -> containers.releaseName(pod.id(), metadata, id));
     containers.pin(id, image.layers());
     rollback.push("snapshot pins", () -> containers.unpin(id));
+    CompletableFuture<NamespacePaths> namespacesLookup = null;
     try {
       for (Path snapshot : image.layers()) {
         if (!Files.isDirectory(snapshot)) {
@@ -139,9 +152,20 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
         }
       }
       times.mark("spec");
-      containers.persist(record);
+      // Starting the pod's PID init (pid = POD) takes a process; it overlaps the steps below.
+      namespacesLookup = CompletableFuture.supplyAsync(() -> {
+        try {
+          return PidNamespaces.resolve(sandbox, pod.id(), pidMode,
+              config.getLinux().getSecurityContext().getNamespaceOptions().getTargetId(), containers);
+        } catch (Exception e) {
+          throw new CompletionException(e);
+        }
+      }, BACKGROUND);
+      // Written now, so a crash of skiffd from here on finds it; its fsync overlaps the shim's start.
+      CompletableFuture<Void> recordDurable = containers.persistSyncingLater(record, BACKGROUND);
       times.mark("record");
       rollback.push("container record and files", () -> {
+        awaitQuietly(recordDurable);
         teardown.release(record);
         containers.remove(record);
       });
@@ -156,8 +180,8 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
       if (!logPath.isEmpty()) {
         Files.createDirectories(Path.of(logPath).getParent());
       }
-      NamespacePaths namespaces = PidNamespaces.resolve(sandbox, pod.id(), pidMode,
-          config.getLinux().getSecurityContext().getNamespaceOptions().getTargetId(), containers);
+      NamespacePaths namespaces = await(namespacesLookup);
+      times.mark("namespaces");
       List<Path> cgroupDirs = cgroups.directories(cgroup);
       ContainerSpec spec = new ContainerSpec(id, process, ContainerConfigs.imageDefaults(image.config()), mounts,
           devices, security, namespaces, podFiles(sandbox), cgroupDirs, oomCounter(cgroupDirs), List.of(),
@@ -171,11 +195,17 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
       times.mark("shim");
       rollback.push("shim", () -> created.stop(dev.skiff.runtime.linux.Processes.SIGKILL, java.time.Duration.ZERO));
 
+      await(recordDurable);
+      times.mark("record sync");
+
       // publish
       containers.publish(record, created);
       containers.unpin(id);
       rollback.commit();
     } catch (Exception e) {
+      if (namespacesLookup != null) {
+        awaitQuietly(namespacesLookup);
+      }
       rollback.undoAll();
       throw e;
     }
@@ -185,6 +215,30 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
     LOG.debug("CreateContainer {} took {}", record.shortId(), times);
     // respond
     return CreateContainerResponse.newBuilder().setContainerId(id).build();
+  }
+
+  /** The result of background work, or what it threw, as thrown there. */
+  private static <T> T await(CompletableFuture<T> future) throws Exception {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() instanceof CompletionException inner ? inner.getCause() : e.getCause();
+      if (cause instanceof java.io.UncheckedIOException unchecked) {
+        throw unchecked.getCause();
+      }
+      if (cause instanceof Exception exception) {
+        throw exception;
+      }
+      throw e;
+    }
+  }
+
+  private static void awaitQuietly(CompletableFuture<?> future) {
+    try {
+      future.join();
+    } catch (RuntimeException e) {
+      // The caller is undoing a failed create; what matters is that the work has ended.
+    }
   }
 
   private static byte[] randomBytes() {
