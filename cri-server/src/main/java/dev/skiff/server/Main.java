@@ -9,8 +9,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // The daemon's slowest classes load on a second thread while picocli parses (Java 5
-    // classes: the CDS archive cannot hold them) and the config is read.
+    // Logging first, on this thread (see StartupWarmup); then the daemon's slowest classes load
+    // on a second thread while picocli parses (Java 5 classes: the CDS archive cannot hold
+    // them) and the config is read.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     StartupWarmup.start();
     CommandLine commandLine = new CommandLine(new SkiffdCommand()).addSubcommand(new ConfigCommand());
     System.exit(commandLine.execute(args));

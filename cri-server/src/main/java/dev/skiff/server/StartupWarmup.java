@@ -30,8 +30,6 @@ final class StartupWarmup {
   }
 
   private static void run() {
-    // Logback first: its configuration is the longest single step before the daemon starts.
-    org.slf4j.LoggerFactory.getILoggerFactory();
     ClassLoader loader = StartupWarmup.class.getClassLoader();
     for (String name : CLASSES) {
       try {
