@@ -77,6 +77,8 @@ import dev.skiff.cri.v1.StreamPodSandboxStatsRequest;
 import dev.skiff.cri.v1.StreamPodSandboxStatsResponse;
 import dev.skiff.cri.v1.StreamPodSandboxesRequest;
 import dev.skiff.cri.v1.StreamPodSandboxesResponse;
+import dev.skiff.cri.v1.UpdatePodSandboxResourcesRequest;
+import dev.skiff.cri.v1.UpdatePodSandboxResourcesResponse;
 import dev.skiff.server.rpc.stream.StreamRpcs;
 import io.grpc.stub.StreamObserver;
 
@@ -175,6 +177,12 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
   @Override
   public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> responses) {
     UnaryCalls.run("ListPodSandbox", request, responses, sandbox, SandboxRpcs::list);
+  }
+
+  @Override
+  public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
+      StreamObserver<UpdatePodSandboxResourcesResponse> responses) {
+    UnaryCalls.run("UpdatePodSandboxResources", request, responses, sandbox, SandboxRpcs::updateResources);
   }
 
   @Override
