@@ -140,7 +140,7 @@ class UserNamespaceIT {
     ObjectNode config = busybox("volumes", "sleep", "1000");
     ArrayNode mounts = config.putArray("mounts");
     volume(mounts, "/data", volume, false);
-    volume(mounts, "/ro", readonly, true);
+    volume(mounts, "/ro", readonly, true).put("recursive_read_only", true);
     // As kubelet sends them: the pod's own mappings on every mount.
     ObjectNode withMappings = volume(mounts, "/kubelet", kubelet, false);
     withMappings.set("uidMappings", ContainerConfigsJson.JSON.readTree("[" + mapping(0, HOST_ID, LENGTH) + "]"));
