@@ -39,6 +39,9 @@ public final class LaunchPlanWriter {
       MountOptions o = MountOptions.parse(m.options());
       line(out, "mount", m.destination(), m.type(), m.source(), hex(o.flags()), hex(o.propagation()),
           o.recursiveReadOnly() ? "1" : "0", o.data());
+      if (m.idmap() != null) {
+        line(out, "mount_idmap", m.idmap().usernsPath());
+      }
     }
     List<DeviceNode> devices = new ArrayList<>(DeviceNode.DEFAULTS);
     devices.addAll(spec.extraDevices());

@@ -37,6 +37,7 @@ public final class RuntimeSpecBuilder {
     List<String> masked = privileged ? List.of() : orDefault(security.maskedPaths(), DefaultPaths.MASKED);
     List<String> readonly = privileged ? List.of() : orDefault(security.readonlyPaths(), DefaultPaths.READONLY);
     List<OciMount> mounts = mounts(spec, privileged);
+    BindIdmaps.checkSupported(mounts);
     boolean shared = spec.mounts().stream().anyMatch(m -> m.propagation() == MountRequest.Propagation.BIDIRECTIONAL);
     NamespacePaths ns = spec.namespaces();
     String hostname = ns.uts() != null && ns.uts().isEmpty() ? spec.pod().hostname() : null;
@@ -64,9 +65,10 @@ public final class RuntimeSpecBuilder {
     mounts.add(new OciMount("/sys", "sysfs", "sysfs",
         privileged ? List.of("nosuid", "noexec", "nodev", "rw") : List.of("nosuid", "noexec", "nodev", "ro")));
     String podFileMode = spec.security().readonlyRootfs() ? "ro" : "rw";
-    addPodFile(mounts, "/etc/hosts", spec.pod().hostsFile(), podFileMode);
-    addPodFile(mounts, "/etc/hostname", spec.pod().hostnameFile(), podFileMode);
-    addPodFile(mounts, "/etc/resolv.conf", spec.pod().resolvConf(), podFileMode);
+    MountIdmap podFileIdmap = BindIdmaps.podFile(spec.namespaces().user());
+    addPodFile(mounts, "/etc/hosts", spec.pod().hostsFile(), podFileMode, podFileIdmap);
+    addPodFile(mounts, "/etc/hostname", spec.pod().hostnameFile(), podFileMode, podFileIdmap);
+    addPodFile(mounts, "/etc/resolv.conf", spec.pod().resolvConf(), podFileMode, podFileIdmap);
     List<MountRequest> requested = new ArrayList<>(spec.mounts());
     // Parents before children: /data before /data/logs, whatever order the CRI gave.
     requested.sort(Comparator.comparingLong(m -> m.containerPath().chars().filter(c -> c == '/').count()));
@@ -83,14 +85,14 @@ public final class RuntimeSpecBuilder {
       if (m.recursiveReadOnly()) {
         options.add("rro");
       }
-      mounts.add(new OciMount(dest, "bind", m.hostPath(), options));
+      mounts.add(new OciMount(dest, "bind", m.hostPath(), options, BindIdmaps.volume(m, spec.namespaces().user())));
     }
     return mounts;
   }
 
-  private static void addPodFile(List<OciMount> mounts, String dest, String source, String mode) {
+  private static void addPodFile(List<OciMount> mounts, String dest, String source, String mode, MountIdmap idmap) {
     if (source != null) {
-      mounts.add(new OciMount(dest, "bind", source, List.of("rbind", "rprivate", mode)));
+      mounts.add(new OciMount(dest, "bind", source, List.of("rbind", "rprivate", mode), idmap));
     }
   }
 
