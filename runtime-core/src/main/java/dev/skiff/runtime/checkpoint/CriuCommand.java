@@ -1,0 +1,62 @@
+package dev.skiff.runtime.checkpoint;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one criu command with a time limit. Past it criu gets SIGTERM (it then releases the
+ * tasks it seized and removes its parasite), and SIGKILL if it is still there 5 s later; only
+ * the process started here is signalled.
+ */
+final class CriuCommand {
+  private static final Duration GRACE = Duration.ofSeconds(5);
+  private static final int OUTPUT_LIMIT = 64 * 1024;
+
+  private CriuCommand() {}
+
+  /** exitCode is -1 when the time ran out; output is stdout and stderr together, the first 64 KiB. */
+  record Result(int exitCode, String output) {
+    boolean timedOut() {
+      return exitCode == -1;
+    }
+  }
+
+  static Result run(List<String> argv, Duration timeout) throws IOException {
+    Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
+        new java.io.File("/dev/null"))).start();
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readCapped(process.getInputStream()));
+    try {
+      if (!process.waitFor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+        process.destroy();
+        if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.destroyForcibly();
+          process.waitFor();
+        }
+        return new Result(-1, output.get(GRACE.toMillis(), TimeUnit.MILLISECONDS));
+      }
+      return new Result(process.exitValue(), output.get(GRACE.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException(argv.get(0) + " was interrupted", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      return new Result(process.exitValue(), "");
+    }
+  }
+
+  private static String readCapped(InputStream in) {
+    try (in) {
+      byte[] kept = in.readNBytes(OUTPUT_LIMIT);
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return new String(kept, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
