@@ -12,6 +12,7 @@ public record SkiffConfig(
     ImageConfig image,
     StreamingConfig streaming,
     MetricsConfig metrics,
+    CheckpointConfig checkpoint,
     Map<String, RegistryConfig> registries) {
 
   public SkiffConfig {
@@ -26,6 +27,7 @@ public record SkiffConfig(
         new ImageConfig(List.of(), 30, 3),
         new StreamingConfig("127.0.0.1", 0, 60, "", "", StreamingConfig.DEFAULT_IDLE_TIMEOUT_SECONDS),
         new MetricsConfig(""),
+        new CheckpointConfig("criu", CheckpointConfig.DEFAULT_TIMEOUT_SECONDS),
         Map.of());
   }
 
@@ -37,6 +39,7 @@ public record SkiffConfig(
     image.validate();
     streaming.validate();
     metrics.validate();
+    checkpoint.validate();
     registries.forEach((host, registry) -> registry.validate("registries." + host));
     return this;
   }

@@ -16,6 +16,8 @@ import dev.skiff.cri.v1.UpdateContainerResourcesRequest;
 import dev.skiff.cri.v1.UpdateContainerResourcesResponse;
 import dev.skiff.cri.v1.ReopenContainerLogRequest;
 import dev.skiff.cri.v1.ReopenContainerLogResponse;
+import dev.skiff.cri.v1.CheckpointContainerRequest;
+import dev.skiff.cri.v1.CheckpointContainerResponse;
 import dev.skiff.cri.v1.ExecSyncRequest;
 import dev.skiff.cri.v1.ExecSyncResponse;
 import dev.skiff.cri.v1.AttachRequest;
@@ -228,6 +230,12 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
   @Override
   public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> responses) {
     UnaryCalls.run("ExecSync", request, responses, containers, ContainerRpcs::execSync);
+  }
+
+  @Override
+  public void checkpointContainer(CheckpointContainerRequest request,
+      StreamObserver<CheckpointContainerResponse> responses) {
+    UnaryCalls.run("CheckpointContainer", request, responses, containers, ContainerRpcs::checkpoint);
   }
 
   @Override
