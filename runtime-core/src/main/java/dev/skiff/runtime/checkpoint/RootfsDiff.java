@@ -118,6 +118,7 @@ final class RootfsDiff {
       return;
     }
     TarArchiveEntry tar;
+    boolean withContent = false;
     switch (type) {
       case 0040000 -> tar = new TarArchiveEntry(name + "/", TarConstants.LF_DIR);
       case 0120000 -> {
@@ -140,6 +141,7 @@ final class RootfsDiff {
         } else {
           tar = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
           tar.setSize((Long) unix.get("size"));
+          withContent = true;
         }
       }
       default -> {
@@ -151,7 +153,7 @@ final class RootfsDiff {
     tar.setGroupId((Integer) unix.get("gid"));
     tar.setModTime((FileTime) unix.get("lastModifiedTime"));
     out.putArchiveEntry(tar);
-    if (tar.isFile() && !tar.isLink()) {
+    if (withContent) {
       copyExactly(entry, tar.getSize(), out);
     }
     out.closeArchiveEntry();
