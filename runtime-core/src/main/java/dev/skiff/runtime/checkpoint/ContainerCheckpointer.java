@@ -131,7 +131,7 @@ public final class ContainerCheckpointer {
     Files.writeString(images.resolve("descriptors.json"), ProcessNamespaces.descriptors(PROC, pid),
         StandardCharsets.UTF_8);
     CriuDumpRequest request = new CriuDumpRequest(pid, images, staging, container.bundleDir().resolve("rootfs"),
-        netNs, pidNs, external);
+        netNs, pidNs, external, ProcessNamespaces.terminals(PROC, pid));
     CriuDump.run(binary, request, deadline, container.shortId());
   }
 

@@ -18,13 +18,15 @@ import java.util.List;
  * @param netNsInode the inode of the container's network namespace (always the pod's)
  * @param pidNsInode the inode of its PID namespace when that is external, else 0
  * @param externalMounts mount points (container paths) CRIU records by name
+ * @param externalTerminals the container's pty slaves as CRIU names them ("tty[8800:d]")
  */
 record CriuDumpRequest(int pid, Path imagesDir, Path workDir, Path root, long netNsInode, long pidNsInode,
-    List<String> externalMounts) {
+    List<String> externalMounts, List<String> externalTerminals) {
   static final String LOG_FILE = "dump.log";
 
   CriuDumpRequest {
     externalMounts = List.copyOf(externalMounts);
+    externalTerminals = List.copyOf(externalTerminals);
   }
 
   List<String> argv(Path criu) {
@@ -50,6 +52,7 @@ record CriuDumpRequest(int pid, Path imagesDir, Path workDir, Path root, long ne
     for (String mountPoint : externalMounts) {
       external(argv, "mnt[" + mountPoint + "]:" + mountPoint);
     }
+    externalTerminals.forEach(tty -> external(argv, tty));
     return argv;
   }
 

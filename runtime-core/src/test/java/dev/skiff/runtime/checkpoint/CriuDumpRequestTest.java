@@ -15,7 +15,7 @@ class CriuDumpRequestTest {
   @Test
   void dumpLeavesTheContainerRunningWithThePodsNetworkNamespaceAndBindsExternal() {
     CriuDumpRequest request = new CriuDumpRequest(4242, Path.of("/s/checkpoint"), Path.of("/s"),
-        Path.of("/run/skiff/containers/abc/rootfs"), 4026532008L, 0, List.of("/etc/hosts", "/data"));
+        Path.of("/run/skiff/containers/abc/rootfs"), 4026532008L, 0, List.of("/etc/hosts", "/data"), List.of());
     List<String> argv = request.argv(CRIU);
     assertEquals(List.of("/usr/sbin/criu", "dump", "--tree", "4242"), argv.subList(0, 4));
     assertPair(argv, "--images-dir", "/s/checkpoint");
@@ -29,12 +29,21 @@ class CriuDumpRequestTest {
     assertTrue(argv.contains("mnt[/etc/hosts]:/etc/hosts"), argv.toString());
     assertTrue(argv.contains("mnt[/data]:/data"), argv.toString());
     assertFalse(argv.stream().anyMatch(a -> a.startsWith("pid[")), "own PID namespace is dumped: " + argv);
+    assertFalse(argv.stream().anyMatch(a -> a.startsWith("tty[")), "no terminal: " + argv);
+  }
+
+  @Test
+  void terminalsAreExternal() {
+    CriuDumpRequest request = new CriuDumpRequest(7, Path.of("/s/checkpoint"), Path.of("/s"), Path.of("/r"),
+        1L, 0, List.of(), List.of("tty[8800:d]"));
+    List<String> argv = request.argv(CRIU);
+    assertEquals("--external", argv.get(argv.indexOf("tty[8800:d]") - 1), argv.toString());
   }
 
   @Test
   void sharedPidNamespaceIsExternal() {
     CriuDumpRequest request = new CriuDumpRequest(7, Path.of("/s/checkpoint"), Path.of("/s"), Path.of("/r"),
-        1L, 4026531836L, List.of());
+        1L, 4026531836L, List.of(), List.of());
     List<String> argv = request.argv(CRIU);
     assertEquals(1, Collections.frequency(argv, "pid[4026531836]:extRootPidNS"), argv.toString());
     assertEquals("--external", argv.get(argv.indexOf("pid[4026531836]:extRootPidNS") - 1));

@@ -37,32 +37,52 @@ public final class CheckpointKernelCheck {
   public static void main(String[] args) throws Exception {
     String netns = args[0];
     Path root = Files.createTempDirectory("skiff-ckpt-check-");
-    Path busybox = BusyboxRootfs.build(root.resolve("busybox"));
-    Path hostFile = Files.writeString(root.resolve("host.txt"), "from the host\n");
+    try {
+      Path busybox = BusyboxRootfs.build(root.resolve("busybox"));
+      checkpointOne(root, busybox, netns, "plain", false);
+      // With a terminal the pty's master is the shim's: CRIU is told the slave is external.
+      checkpointOne(root, busybox, netns, "tty", true);
+    } finally {
+      try (var walk = Files.walk(root)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    System.out.println(failures == 0 ? "CHECKPOINT CHECK PASSED" : "CHECKPOINT CHECK FAILED: " + failures);
+    System.exit(failures == 0 ? 0 : 1);
+  }
+
+  private static void checkpointOne(Path root, Path busybox, String netns, String name, boolean tty)
+      throws Exception {
+    System.out.println("== container " + name + (tty ? " (terminal)" : ""));
+    Path dir = Files.createDirectories(root.resolve(name));
+    Path hostFile = Files.writeString(dir.resolve("host.txt"), "from the host\n");
     ShimLauncher launcher = ShimLauncher.fromSystem();
-    try (TestContainer c = new TestContainer(Files.createDirectories(root.resolve("c")), "ckpt")) {
-      ContainerSpec base = c.spec("ckpt", List.of(busybox),
-          List.of("sh", "-c", "i=0; while true; do i=$((i+1)); echo $i; echo $i > /count.txt; sleep 0.2; done"),
-          SecurityRequest.defaults(),
+    try (TestContainer c = new TestContainer(Files.createDirectories(dir.resolve("c")), name)) {
+      List<String> command =
+          List.of("sh", "-c", "i=0; while true; do i=$((i+1)); echo $i; echo $i > /count.txt; sleep 0.2; done");
+      ContainerSpec base = c.spec(name, List.of(busybox), command, SecurityRequest.defaults(),
           List.of(new MountRequest("/data/host.txt", hostFile.toString(), true, false,
               MountRequest.Propagation.PRIVATE, null)));
-      ContainerSpec spec = new ContainerSpec(base.id(), base.process(), base.image(), base.mounts(), base.devices(),
+      ProcessRequest process = new ProcessRequest(command, null, List.of(), null, null, null, null, List.of(), null,
+          tty, false, false);
+      ContainerSpec spec = new ContainerSpec(base.id(), process, base.image(), base.mounts(), base.devices(),
           base.security(), new NamespacePaths(netns, "", "", NamespacePaths.PidMode.CONTAINER, null, null),
           base.pod(), base.cgroupDirs(), base.oomCounter(), base.rlimits(), base.oomScoreAdj(), base.sysctls(),
           base.logPath());
-      ContainerProcess process = c.create(launcher, spec);
-      process.start();
-      Path count = root.resolve("c/upper/count.txt");
+      ContainerProcess container = c.create(launcher, spec);
+      container.start();
+      Path count = dir.resolve("c/upper/count.txt");
       int before = awaitCount(count, 3);
 
-      ContainerCheckpointer checkpointer = new ContainerCheckpointer(new CriuProbe("criu"),
-          root.resolve("state/checkpoints"), Clock.systemUTC());
+      Path staging = dir.resolve("state/checkpoints");
+      ContainerCheckpointer checkpointer = new ContainerCheckpointer(new CriuProbe("criu"), staging,
+          Clock.systemUTC());
       CriuSupport support = checkpointer.support();
       check(support.isUsable(), "criu usable: " + (support.isUsable() ? support.version() : support.problem()));
-      Path out = Files.createDirectories(root.resolve("out"));
-      Path location = out.resolve("ckpt.tar");
-      CheckpointedContainer target = new CheckpointedContainer("ckpt", "ckpt", process.pid(), c.bundle.dir(),
-          root.resolve("c/upper"), c.log, "busybox", "sha256:0", "skiff", Instant.now(), null);
+      Path out = Files.createDirectories(dir.resolve("out"));
+      Path location = out.resolve(name + ".tar");
+      CheckpointedContainer target = new CheckpointedContainer(name, name, container.pid(), c.bundle.dir(),
+          dir.resolve("c/upper"), c.log, "busybox", "sha256:0", "skiff", Instant.now(), null);
       long start = System.nanoTime();
       try {
         checkpointer.checkpoint(target, location, Deadline.after(Duration.ofMinutes(5)));
@@ -70,15 +90,15 @@ public final class CheckpointKernelCheck {
       } catch (CheckpointException e) {
         check(false, "checkpoint failed (" + e.kind() + "): " + e.getMessage());
       }
-      check(process.phase() == ContainerProcess.Phase.RUNNING, "container still running: " + process.phase());
+      check(container.phase() == ContainerProcess.Phase.RUNNING, "container still running: " + container.phase());
       int after = awaitCount(count, before + 5);
       check(after > before + 5, "container counts on: " + before + " -> " + after);
       if (Files.exists(location)) {
         Map<String, byte[]> archive = readTar(Files.newInputStream(location));
         System.out.println("archive entries: " + archive.keySet());
-        for (String name : List.of("config.dump", "spec.dump", "checkpoint/inventory.img", "checkpoint/pstree.img",
+        for (String entry : List.of("config.dump", "spec.dump", "checkpoint/inventory.img", "checkpoint/pstree.img",
             "rootfs-diff.tar", "container.log", "dump.log")) {
-          check(archive.containsKey(name), "archive has " + name);
+          check(archive.containsKey(entry), "archive has " + entry);
         }
         if (archive.containsKey("rootfs-diff.tar")) {
           Map<String, byte[]> diff = readTar(new ByteArrayInputStream(archive.get("rootfs-diff.tar")));
@@ -88,17 +108,14 @@ public final class CheckpointKernelCheck {
           String log = new String(archive.get("dump.log"), StandardCharsets.UTF_8);
           check(log.contains("Dumping finished successfully"), "dump.log says the dump finished");
         }
+        if (archive.containsKey("checkpoint/descriptors.json")) {
+          String fds = new String(archive.get("checkpoint/descriptors.json"), StandardCharsets.UTF_8);
+          check(tty == fds.contains("/dev/pts/"), "stdio " + fds + (tty ? " is the terminal" : " is no terminal"));
+        }
       }
       check(list(out).equals(List.of(location)), "only the archive in " + out + ": " + list(out));
-      check(list(root.resolve("state/checkpoints")).stream().allMatch(p -> p.getFileName().toString()
-          .equals("pending")), "no staging left");
-    } finally {
-      try (var walk = Files.walk(root)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      check(list(staging).stream().allMatch(p -> p.getFileName().toString().equals("pending")), "no staging left");
     }
-    System.out.println(failures == 0 ? "CHECKPOINT CHECK PASSED" : "CHECKPOINT CHECK FAILED: " + failures);
-    System.exit(failures == 0 ? 0 : 1);
   }
 
   private static int awaitCount(Path count, int past) throws Exception {
