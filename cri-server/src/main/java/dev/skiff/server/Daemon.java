@@ -139,6 +139,8 @@ public final class Daemon {
       socket.close();
       throw new StartupException("cannot recover containers: " + e);
     }
+    // Only now are all containers' snapshots known; a crash before indexing left orphans.
+    images.collectGarbageInBackground();
     ImageServiceAdapter imageService = new ImageServiceAdapter(
         new PullImageRpc(images, ImageServiceAdapter::callTimeLeft), new ImageStatusRpc(images),
         new ListImagesRpc(images), new RemoveImageRpc(images), new ImageFsInfoRpc(images));
