@@ -14,6 +14,7 @@ import dev.skiff.image.testing.FakeRegistry.Fault;
 import dev.skiff.image.testing.FakeRegistry.TestImage;
 import dev.skiff.image.testing.TarBuilder;
 import dev.skiff.image.unpack.FileSystemCalls;
+import dev.skiff.image.unpack.UnpackBudget;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -383,5 +384,99 @@ class ImageStoreTest {
     ImageStoreException e = assertThrows(ImageStoreException.class, () -> store.rootfs("nothing:here"));
     assertEquals(Kind.NOT_FOUND, e.kind());
     assertInstanceOf(ImageStoreException.class, e);
+  }
+
+  private ImageStore openWith(UnpackBudget.Limits limits, List<String> pinned, SnapshotUsers users) throws IOException {
+    store.close();
+    store = ImageStore.open(new ImageStoreSettings(root, Map.of(), Set.of(registry.host()), Duration.ofSeconds(5), 3,
+        Duration.ofSeconds(1), limits, pinned), users);
+    return store;
+  }
+
+  private void assertNoSnapshotOrIngestLeft() throws IOException {
+    assertEquals(0, countFiles(root.resolve("snapshots")), "the partial snapshot is removed");
+    assertEquals(0, countFiles(root.resolve("ingest")));
+  }
+
+  @Test
+  void aDecompressionBombStopsAtTheCapNamingTheLayerAndLeavesNothing() throws Exception {
+    openWith(new UnpackBudget.Limits(4L << 20, 0), List.of(), SnapshotUsers.NONE);
+    byte[] bomb = new TarBuilder().file("zeros", new byte[64 << 20], 0644, 0, 0, Map.of()).build();
+    TestImage pushed = registry.push("bomb", "v1", "", List.of(bomb));
+    ImageStoreException e = pullFails(registry.host() + "/bomb:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.RESOURCE_EXHAUSTED, e.kind());
+    assertTrue(e.getMessage().contains(pushed.layers().get(0).toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("max_layer_unpacked_bytes"), e.getMessage());
+    assertNoSnapshotOrIngestLeft();
+    assertTrue(store.list().isEmpty());
+  }
+
+  @Test
+  void unpackingStopsWhenFreeSpaceFallsBelowTheReserve() throws Exception {
+    long total = Files.getFileStore(root).getTotalSpace();
+    openWith(new UnpackBudget.Limits(Long.MAX_VALUE, total + 1), List.of(), SnapshotUsers.NONE);
+    TestImage pushed = registry.push("full", "v1", "", List.of(BASE));
+    ImageStoreException e = pullFails(registry.host() + "/full:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.RESOURCE_EXHAUSTED, e.kind());
+    assertTrue(e.getMessage().contains(pushed.layers().get(0).toString())
+        && e.getMessage().contains("free_space_reserve_bytes"), e.getMessage());
+    assertNoSnapshotOrIngestLeft();
+  }
+
+  @Test
+  void orphansACrashLeftBeforeIndexingAreCollectedButNothingInUse() throws Exception {
+    TestImage kept = registry.push("kept", "v1", "", List.of(BASE, TOP));
+    pull(registry.host() + "/kept:v1");
+    Path orphanBlob = root.resolve("blobs/sha256/" + "d".repeat(64));
+    Files.writeString(orphanBlob, "a blob downloaded before a crash");
+    Path orphanSnapshot = Files.createDirectories(root.resolve("snapshots/" + "e".repeat(64) + "/usr/bin"))
+        .getParent().getParent();
+    Path containerSnapshot = Files.createDirectories(root.resolve("snapshots/" + "f".repeat(64) + "/etc")).getParent();
+    ImageStore reopened = openWith(UnpackBudget.Limits.NONE, List.of(), () -> Set.of(containerSnapshot));
+
+    ImageStore.Collected collected = reopened.collectGarbageInBackground().get(30, TimeUnit.SECONDS);
+
+    assertEquals(new ImageStore.Collected(1, 1), collected);
+    assertFalse(Files.exists(orphanBlob));
+    assertFalse(Files.exists(orphanSnapshot));
+    assertTrue(Files.isDirectory(containerSnapshot), "a snapshot a container uses stays");
+    ImageRootfs rootfs = reopened.rootfs(registry.host() + "/kept:v1");
+    assertEquals("#!busybox", Files.readString(rootfs.layers().get(1).resolve("bin/busybox")));
+    assertTrue(Files.exists(root.resolve("blobs/sha256/" + kept.config().hex())));
+  }
+
+  @Test
+  void pinnedImagesMatchExactReferencesAndTrailingGlobs() throws Exception {
+    registry.push("pause", "3.9", "", List.of(BASE));
+    registry.push("apps/web", "v1", "", List.of(TOP));
+    registry.push("other", "v1", "", List.of(BASE, TOP));
+    openWith(UnpackBudget.Limits.NONE, List.of(registry.host() + "/pause:3.9", registry.host() + "/apps/*"),
+        SnapshotUsers.NONE);
+    assertTrue(pull(registry.host() + "/pause:3.9").pinned());
+    assertTrue(pull(registry.host() + "/apps/web:v1").pinned());
+    assertFalse(pull(registry.host() + "/other:v1").pinned());
+    assertTrue(store.find(registry.host() + "/pause:3.9").orElseThrow().pinned());
+    ImageStoreException e = assertThrows(ImageStoreException.class, () -> new PinnedImages(List.of("a*b")));
+    assertEquals(Kind.INVALID, e.kind());
+  }
+
+  @Test
+  void aLayerImplyingADirectoryOverALowerSymlinkIsRefused() throws Exception {
+    byte[] base = new TarBuilder().dir("usr/lib", 0755).symlink("lib", "usr/lib").dir("tmp", 01777).build();
+    byte[] through = new TarBuilder().file("lib/libfoo.so", "elf").build();
+    TestImage pushed = registry.push("usrmerge", "v1", "", List.of(base, through));
+    ImageStoreException e = pullFails(registry.host() + "/usrmerge:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.BAD_CONTENT, e.kind());
+    assertTrue(e.getMessage().contains(pushed.layers().get(1).toString()) && e.getMessage().contains("lib/libfoo.so"),
+        e.getMessage());
+    try (Stream<Path> snapshots = Files.list(root.resolve("snapshots"))) {
+      assertEquals(1, snapshots.count(), "only the base layer's snapshot is published");
+    }
+
+    byte[] intoTmp = new TarBuilder().file("tmp/cache", "c").build();
+    registry.push("tmp", "v1", "", List.of(base, intoTmp));
+    ImageRootfs rootfs = store.rootfs(pull(registry.host() + "/tmp:v1").id());
+    assertEquals(01777, (Integer) Files.getAttribute(rootfs.layers().get(0).resolve("tmp"), "unix:mode") & 07777,
+        "a directory implied by tmp/cache keeps the lower tmp's mode in the overlay");
   }
 }
