@@ -67,7 +67,10 @@ class ImageServiceIT {
         .file("etc/group", "root:x:0:\napp:x:1000:\n")
         .file("etc/motd", "removed by the next layer\n")
         .dir("var", 0755).dir("var/cache", 0755).file("var/cache/old", "hidden by the opaque dir\n")
-        .dir("tmp", 01777);
+        .dir("tmp", 01777)
+        // As real images have it: the target climbs above the layer root, which is data
+        // resolved inside the container's root ("/.." is "/").
+        .dir("usr", 0755).dir("usr/bin", 0755).symlink("usr/bin/env", "../../../bin/busybox");
     image.layer(Compression.ZSTD)
         .dir("etc", 0755).file("etc/.wh.motd", "")
         .dir("var/cache", 0755).file("var/cache/.wh..wh..opq", "").file("var/cache/new", "new\n")
@@ -153,6 +156,7 @@ class ImageServiceIT {
         assertEquals("skiff-test\n", Files.readString(merged.resolve("etc/hostname")));
         assertTrue(Files.isRegularFile(merged.resolve("etc/passwd")));
         assertEquals(Path.of("busybox"), Files.readSymbolicLink(merged.resolve("bin/sh")));
+        assertEquals(Path.of("../../../bin/busybox"), Files.readSymbolicLink(merged.resolve("usr/bin/env")));
       } finally {
         Commands.run(List.of("umount", merged.toString())).orThrow("umount " + merged);
       }
