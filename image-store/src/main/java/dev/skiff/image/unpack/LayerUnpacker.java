@@ -297,9 +297,10 @@ public final class LayerUnpacker {
       }
       FileSystemCalls.lsetxattr(target, xattr, value);
     }
-    long millis = entry.getModTime().getTime();
-    long seconds = Math.floorDiv(millis, 1000);
-    long nanos = Math.floorMod(millis, 1000) * 1_000_000L;
+    // PAX mtime carries nanoseconds; getModTime() would cut them to milliseconds.
+    java.time.Instant mtime = entry.getLastModifiedTime().toInstant();
+    long seconds = mtime.getEpochSecond();
+    long nanos = mtime.getNano();
     if (directory) {
       directoryTimes.add(new DeferredTime(target, seconds, nanos));
     } else {

@@ -286,4 +286,14 @@ class LayerUnpackerTest {
     assertEquals(Map.of(new EntryPath(java.util.List.of("a", "b")), "a/b/c", new EntryPath(java.util.List.of("x")), "x/y"),
         result.implicitDirectories());
   }
+
+  @Test
+  void paxMtimeKeepsItsNanoseconds() throws IOException {
+    unpack(new RawTar()
+        .pax('x', Map.of("mtime", "1600000000.123456789".getBytes(StandardCharsets.UTF_8)))
+        .file("precise", "p".getBytes(StandardCharsets.UTF_8))
+        .build());
+    assertEquals(java.time.Instant.ofEpochSecond(1_600_000_000L, 123_456_789L),
+        Files.getLastModifiedTime(root.resolve("precise")).toInstant());
+  }
 }
