@@ -56,7 +56,10 @@ public final class ImageStore implements AutoCloseable {
   private final PinnedImages pinnedImages;
   private final ExecutorService workers;
   private final ScheduledExecutorService timers;
-  private final ConcurrentMap<String, CompletableFuture<Image>> pullsInFlight = new ConcurrentHashMap<>();
+  private final ConcurrentMap<PullKey, CompletableFuture<Image>> pullsInFlight = new ConcurrentHashMap<>();
+
+  /** Pulls are shared only when reference and credentials are equal (not merely of equal hash). */
+  private record PullKey(ImageReference reference, Credentials credentials) {}
   private final Object gcLock = new Object();
   private final Map<Digest, Integer> protectedBlobs = new HashMap<>();
   private final Map<Digest, Integer> protectedSnapshots = new HashMap<>();
@@ -102,7 +105,7 @@ public final class ImageStore implements AutoCloseable {
    */
   public CompletableFuture<Image> pull(String reference, Credentials credentials) {
     ImageReference ref = ImageReference.parse(reference);
-    String key = ref + "\u0000" + credentials.hashCode();
+    PullKey key = new PullKey(ref, credentials);
     CompletableFuture<Image> mine = new CompletableFuture<>();
     CompletableFuture<Image> shared = pullsInFlight.putIfAbsent(key, mine);
     if (shared != null) {
