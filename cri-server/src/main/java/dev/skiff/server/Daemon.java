@@ -139,8 +139,6 @@ public final class Daemon {
       socket.close();
       throw new StartupException("cannot recover containers: " + e);
     }
-    // Only now are all containers' snapshots known; a crash before indexing left orphans.
-    images.collectGarbageInBackground();
     ImageServiceAdapter imageService = new ImageServiceAdapter(
         new PullImageRpc(images, ImageServiceAdapter::callTimeLeft), new ImageStatusRpc(images),
         new ListImagesRpc(images), new RemoveImageRpc(images), new ImageFsInfoRpc(images));
@@ -165,6 +163,9 @@ public final class Daemon {
       }
     }
     server.ready();
+    // Containers are recovered, so all their snapshots are known: collect what a crash before
+    // indexing left, once serving (deleting an unpacked layer can take seconds).
+    images.collectGarbageInBackground();
     LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());
     return server;
   }

@@ -186,9 +186,9 @@ public final class ImageStore implements AutoCloseable {
   public record Collected(int blobs, int snapshots) {}
 
   /**
-   * Runs {@link #collectGarbage} on a worker thread: at start, after container recovery, it
-   * deletes what a crash between download and indexing left behind without holding up the
-   * socket (deleting an unpacked layer can take seconds). Safe alongside pulls and removals:
+   * Runs {@link #collectGarbage} on a worker thread: skiffd calls it once serving, after
+   * container recovery, to delete what a crash between download and indexing left behind
+   * without holding up the socket (deleting an unpacked layer can take seconds). Safe alongside pulls and removals:
    * both sides take the same lock, and pulls protect their blobs and snapshots first.
    */
   public CompletableFuture<Collected> collectGarbageInBackground() {
