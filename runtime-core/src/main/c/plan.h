@@ -33,6 +33,7 @@ struct plan_mount {
   unsigned long flags;       /* MS_* for mount(2), MS_BIND|MS_REC for binds */
   unsigned long propagation; /* MS_PRIVATE/MS_SLAVE/MS_SHARED (|MS_REC) or 0 */
   int recursive_readonly;    /* mount_setattr(MOUNT_ATTR_RDONLY, AT_RECURSIVE) */
+  char *idmap_userns;        /* a bind shown through this user namespace's idmapping (idmount.h), or NULL */
 };
 
 struct plan_device {

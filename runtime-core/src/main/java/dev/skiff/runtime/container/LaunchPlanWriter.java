@@ -47,6 +47,9 @@ public final class LaunchPlanWriter {
       }
       line(out, "mount", m.destination(), m.type(), m.source(), hex(o.flags()), hex(o.propagation()),
           o.recursiveReadOnly() ? "1" : "0", o.data());
+      if (m.idmap() != null) {
+        line(out, "mount_idmap", m.idmap().usernsPath());
+      }
     }
     List<DeviceNode> devices = new ArrayList<>(DeviceNode.DEFAULTS);
     devices.addAll(spec.extraDevices());

@@ -44,6 +44,9 @@ public final class OciConfigWriter {
       node.put("type", m.type());
       node.put("source", m.source());
       strings(node.putArray("options"), m.options());
+      if (m.idmap() != null) {
+        idmappedMount(node, m);
+      }
     }
     root.set("linux", linux(spec));
     return root;
@@ -188,6 +191,13 @@ public final class OciConfigWriter {
       return dir;
     }
     return best.isEmpty() ? dir : dir.substring(best.length());
+  }
+
+  /** runtime-spec 1.2: the mount's own mappings and "ridmap" (idmap the rbind's submounts too). */
+  private static void idmappedMount(ObjectNode node, OciMount m) {
+    ((ArrayNode) node.get("options")).add(m.options().contains("rbind") ? "ridmap" : "idmap");
+    idMapping(node.putArray("uidMappings"), m.idmap().mappings().uids());
+    idMapping(node.putArray("gidMappings"), m.idmap().mappings().gids());
   }
 
   private static void idMapping(ArrayNode mappings, IdMapping mapping) {

@@ -43,6 +43,7 @@ public final class RuntimeSpecBuilder {
     if (mounts.stream().noneMatch(m -> m.type().equals("cgroup"))) {
       cgroupFs = null; // a CRI mount took /sys/fs/cgroup
     }
+    BindIdmaps.checkSupported(mounts);
     List<DeviceNode> devices = new ArrayList<>(privileged ? HostDevices.under(Path.of("/dev")) : List.of());
     List<DeviceRule> deviceRules = new ArrayList<>(privileged ? List.of(DeviceRule.allowAll()) : DeviceRule.DEFAULTS);
     for (DeviceRequest request : spec.devices()) {
@@ -86,9 +87,10 @@ public final class RuntimeSpecBuilder {
           List.of("nosuid", "noexec", "nodev", "relatime", privileged ? "rw" : "ro")));
     }
     String podFileMode = spec.security().readonlyRootfs() ? "ro" : "rw";
-    addPodFile(mounts, "/etc/hosts", spec.pod().hostsFile(), podFileMode);
-    addPodFile(mounts, "/etc/hostname", spec.pod().hostnameFile(), podFileMode);
-    addPodFile(mounts, "/etc/resolv.conf", spec.pod().resolvConf(), podFileMode);
+    MountIdmap podFileIdmap = BindIdmaps.podFile(spec.namespaces().user());
+    addPodFile(mounts, "/etc/hosts", spec.pod().hostsFile(), podFileMode, podFileIdmap);
+    addPodFile(mounts, "/etc/hostname", spec.pod().hostnameFile(), podFileMode, podFileIdmap);
+    addPodFile(mounts, "/etc/resolv.conf", spec.pod().resolvConf(), podFileMode, podFileIdmap);
     List<MountRequest> requested = new ArrayList<>(spec.mounts());
     // Parents before children: /data before /data/logs, whatever order the CRI gave.
     requested.sort(Comparator.comparingLong(m -> m.containerPath().chars().filter(c -> c == '/').count()));
@@ -105,14 +107,14 @@ public final class RuntimeSpecBuilder {
       if (m.recursiveReadOnly()) {
         options.add("rro");
       }
-      mounts.add(new OciMount(dest, "bind", m.hostPath(), options));
+      mounts.add(new OciMount(dest, "bind", m.hostPath(), options, BindIdmaps.volume(m, spec.namespaces().user())));
     }
     return mounts;
   }
 
-  private static void addPodFile(List<OciMount> mounts, String dest, String source, String mode) {
+  private static void addPodFile(List<OciMount> mounts, String dest, String source, String mode, MountIdmap idmap) {
     if (source != null) {
-      mounts.add(new OciMount(dest, "bind", source, List.of("rbind", "rprivate", mode)));
+      mounts.add(new OciMount(dest, "bind", source, List.of("rbind", "rprivate", mode), idmap));
     }
   }
 
