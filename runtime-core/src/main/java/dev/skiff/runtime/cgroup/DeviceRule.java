@@ -10,7 +10,10 @@ import java.util.List;
 public record DeviceRule(boolean allow, char type, long major, long minor, String access) {
   public static final long ANY = -1;
 
-  /** What every container gets, as runc's defaults: everything denied, then these allowed. */
+  /**
+   * What every container gets: everything denied, then runc's default allowlist, plus
+   * /dev/console (5:1), which a container's terminal may be named as.
+   */
   public static final List<DeviceRule> DEFAULTS = List.of(
       deny(),
       allow('c', ANY, ANY, "m"), allow('b', ANY, ANY, "m"),
