@@ -1,6 +1,5 @@
 package dev.skiff.runtime.container;
 
-import dev.skiff.runtime.cgroup.DeviceRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,16 +43,7 @@ public final class RuntimeSpecBuilder {
       cgroupFs = null; // a CRI mount took /sys/fs/cgroup
     }
     BindIdmaps.checkSupported(mounts);
-    List<DeviceNode> devices = new ArrayList<>(privileged ? HostDevices.under(Path.of("/dev")) : List.of());
-    List<DeviceRule> deviceRules = new ArrayList<>(privileged ? List.of(DeviceRule.allowAll()) : DeviceRule.DEFAULTS);
-    for (DeviceRequest request : spec.devices()) {
-      DeviceNode node = device(request);
-      devices.removeIf(d -> d.path().equals(node.path()));
-      devices.add(node);
-      if (!privileged) {
-        deviceRules.add(DeviceRule.allow(node.type(), node.major(), node.minor(), permissions(request)));
-      }
-    }
+    ContainerDevices devices = ContainerDevices.resolve(spec.devices(), privileged);
     boolean shared = spec.mounts().stream().anyMatch(m -> m.propagation() == MountRequest.Propagation.BIDIRECTIONAL);
     NamespacePaths ns = spec.namespaces();
     String hostname = ns.uts() != null && ns.uts().isEmpty() ? spec.pod().hostname() : null;
@@ -61,8 +51,8 @@ public final class RuntimeSpecBuilder {
     return new RuntimeSpec(args, env, cwd, user, caps, ambient, security.noNewPrivs(), seccomp, spec.rlimits(),
         spec.oomScoreAdj() == null ? null : spec.oomScoreAdj().intValue(), process.tty(), process.stdin(),
         process.stdinOnce(), rootfs,
-        security.readonlyRootfs(), hostname, mounts, devices, ns, masked, readonly, spec.sysctls(),
-        spec.cgroupDirs(), spec.oomCounter(), spec.logPath(), shared ? "rshared" : "rslave", deviceRules, cgroupFs);
+        security.readonlyRootfs(), hostname, mounts, devices.nodes(), ns, masked, readonly, spec.sysctls(),
+        spec.cgroupDirs(), spec.oomCounter(), spec.logPath(), shared ? "rshared" : "rslave", devices.rules(), cgroupFs);
   }
 
   private static List<OciMount> mounts(ContainerSpec spec, boolean privileged, boolean cgroupFs)
@@ -115,29 +105,6 @@ public final class RuntimeSpecBuilder {
   private static void addPodFile(List<OciMount> mounts, String dest, String source, String mode, MountIdmap idmap) {
     if (source != null) {
       mounts.add(new OciMount(dest, "bind", source, List.of("rbind", "rprivate", mode), idmap));
-    }
-  }
-
-  private static DeviceNode device(DeviceRequest d) throws ContainerException, IOException {
-    if (d.hostPath() == null || !Files.exists(Path.of(d.hostPath()))) {
-      throw ContainerException.invalid("device '" + d.hostPath() + "' does not exist on the host");
-    }
-    String dest = d.containerPath() == null || d.containerPath().isEmpty() ? d.hostPath() : d.containerPath();
-    if (!dest.startsWith("/")) {
-      throw ContainerException.invalid("device container path '" + dest + "' is not absolute");
-    }
-    DeviceNode node = DeviceNode.of(Path.of(d.hostPath()), Path.of(dest).normalize().toString());
-    if (node == null) {
-      throw ContainerException.invalid("'" + d.hostPath() + "' is not a device node");
-    }
-    return node;
-  }
-
-  private static String permissions(DeviceRequest d) throws ContainerException {
-    try {
-      return DeviceRule.canonicalAccess(d.permissions());
-    } catch (IllegalArgumentException e) {
-      throw ContainerException.invalid("device '" + d.hostPath() + "': " + e.getMessage());
     }
   }
 
