@@ -26,7 +26,7 @@ public record SkiffConfig(
         new NetworkConfig("skiff0", "10.88.0.0/16"),
         new ImageConfig(List.of(), 30, 3, ImageStoreSettings.DEFAULT_MAX_LAYER_UNPACKED_BYTES,
             ImageStoreSettings.DEFAULT_FREE_SPACE_RESERVE_BYTES, List.of()),
-        new StreamingConfig("127.0.0.1", 0, 60, "", ""),
+        new StreamingConfig("127.0.0.1", 0, 60, "", "", StreamingConfig.DEFAULT_IDLE_TIMEOUT_SECONDS),
         new MetricsConfig(""),
         Map.of());
   }
