@@ -165,6 +165,20 @@ class ImageStoreTest {
   }
 
   @Test
+  void aConfigDeclaredLargerThan4MiBIsRefusedBeforeItIsFetched() throws Exception {
+    Digest config = Digest.of("a config that is never served".getBytes(StandardCharsets.UTF_8));
+    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config
+        + "\",\"size\":5000000000},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+    registry.putManifest("bigconfig", "v1", manifest, "application/vnd.oci.image.manifest.v1+json");
+    ImageStoreException e = pullFails(registry.host() + "/bigconfig:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.BAD_CONTENT, e.kind());
+    assertTrue(e.getMessage().contains(config.toString()) && e.getMessage().contains("4 MiB"), e.getMessage());
+    assertEquals(0, registry.blobRequests(config));
+    assertEquals(0, countFiles(root.resolve("ingest")));
+  }
+
+  @Test
   void malformedManifestsAreRefusedAndLeaveNothing() throws Exception {
     String[] bodies = {
         "not json at all",

@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImagePuller {
   private static final Logger LOG = LoggerFactory.getLogger(ImagePuller.class);
+  private static final long MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
   /** Keeps what a pull is about to reference safe from garbage collection until it is indexed. */
   public interface Protection {
@@ -129,6 +130,12 @@ public final class ImagePuller {
     manifests.forEach(m -> blobs.add(m.digest()));
     blobs.add(manifest.config().digest());
     manifest.layers().forEach(l -> blobs.add(l.digest()));
+    if (manifest.config().size() > MAX_CONFIG_BYTES) {
+      // Read whole into memory to parse: a hostile manifest must not make skiffd download
+      // and load gigabytes (containers/image caps configs at the same 4 MiB).
+      throw ImageStoreException.badContent("config " + manifest.config().digest() + " of " + what + " declares "
+          + manifest.config().size() + " bytes, more than the 4 MiB an image config may have");
+    }
     AutoCloseable held = protection.protect(blobs, List.of());
     try {
       Path configPath = content.fetch(manifest.config().digest(), manifest.config().size(),
