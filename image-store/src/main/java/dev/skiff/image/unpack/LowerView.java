@@ -101,8 +101,18 @@ public final class LowerView {
       if (own == null || ((Integer) own.get("mode") & S_IFMT) != 0040000) {
         continue;
       }
+      if (underOpaqueDirectory(root, dir)) {
+        // This layer hides everything the lower layers have below that directory.
+        continue;
+      }
       Lookup lower = lookup(dir);
       if (lower instanceof Blocked blocked) {
+        if (!blocked.at().equals(dir)) {
+          // Blocked at an ancestor: a directory entry of this layer replaced the lower
+          // symlink there (nothing below it is written through it), or the ancestor is
+          // implied too and is refused in its own turn.
+          continue;
+        }
         throw ImageStoreException.badContent("layer entry '" + implicit.getValue() + "' lies under '" + blocked.at()
             + "', which a lower layer has as " + (blocked.symlink() ? "a symlink" : "a non-directory")
             + " (entries are never written through a symlink)");
@@ -121,6 +131,17 @@ public final class LowerView {
         FileSystemCalls.lutimes(inLayer, seconds, rest, seconds, rest);
       }
     }
+  }
+
+  private static boolean underOpaqueDirectory(Path root, EntryPath dir) throws IOException {
+    Path ancestor = root;
+    for (String component : dir.parent().components()) {
+      ancestor = ancestor.resolve(component);
+      if (Arrays.equals(OPAQUE, FileSystemCalls.lgetxattr(ancestor, "trusted.overlay.opaque"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isWhiteout(int mode, Map<String, Object> attributes) {

@@ -58,6 +58,21 @@ class LowerViewTest {
   }
 
   @Test
+  void belowAnExplicitDirectoryOrAnOpaqueOneTheLowerSymlinkNoLongerMatters() throws IOException {
+    Path base = layer("base", new TarBuilder().dir("usr/lib", 0755).symlink("lib", "usr/lib")
+        .dir("opt", 0755).symlink("opt/app", "/srv").build());
+    Path top = Files.createDirectory(temp.resolve("top"));
+    LayerUnpacker.Result result = LayerUnpacker.unpack(new ByteArrayInputStream(new TarBuilder()
+        .dir("lib", 0755).file("lib/sub/libfoo.so", "elf")
+        .dir("opt", 0755).file("opt/.wh..wh..opq", "").file("opt/app/bin/tool", "t")
+        .build()), top);
+    assertEquals(java.util.Set.of(path("lib/sub"), path("opt/app"), path("opt/app/bin")),
+        result.implicitDirectories().keySet());
+    new LowerView(List.of(base)).reconcile(top, result.implicitDirectories());
+    assertTrue(Files.isRegularFile(top.resolve("opt/app/bin/tool")));
+  }
+
+  @Test
   void anImpliedParentTakesTheLowerDirectorysModeOwnerAndTime() throws IOException {
     Path base = layer("base", new TarBuilder().dir("tmp", 01777).build());
     FileSystemCalls.lchown(base.resolve("tmp"), 5, 6);
