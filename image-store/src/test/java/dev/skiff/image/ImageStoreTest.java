@@ -227,6 +227,26 @@ class ImageStoreTest {
   }
 
   @Test
+  void aHostileTokenServiceCannotFillTheHeapOrAnswerGarbage() throws Exception {
+    registry.push("private/box", "v1", "", List.of(BASE));
+    registry.requireAuth("alice", "s3cret");
+    String ref = registry.host() + "/private/box:v1";
+    Credentials alice = new Credentials("alice", "s3cret", "", "", "");
+    byte[] huge = new byte[2 * 1024 * 1024];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    registry.answerTokensWith(huge);
+    ImageStoreException e = pullFails(ref, alice);
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertTrue(e.getMessage().contains("more than 1 MiB"), e.getMessage());
+    registry.answerTokensWith("<html>login</html>".getBytes(StandardCharsets.UTF_8));
+    e = pullFails(ref, alice);
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
+    registry.answerTokensWith(null);
+    assertTrue(pull(ref, alice).id().startsWith("sha256:"));
+  }
+
+  @Test
   void corruptBlobFailsThePullAndLeavesNoTrace() throws Exception {
     TestImage pushed = registry.push("bad", "v1", "", List.of(BASE));
     registry.fault(pushed.layers().get(0), Fault.CORRUPT);
