@@ -1,5 +1,6 @@
 package dev.skiff.image.unpack;
 
+import dev.skiff.image.ImageStoreException;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -161,26 +162,34 @@ final class RawXattrTap extends FilterInputStream {
     byte type = block[156];
     switch (type) {
       case 'x', 'X', 'g' -> {
-        if (size > MAX_PAX_BYTES) {
-          state = State.LOST;
-          return;
-        }
+        refuseOversized(type, size);
         captureType = type;
         capture = new ByteArrayOutputStream((int) size);
         startData(size);
       }
       case 'L' -> {
-        if (size > MAX_PAX_BYTES) {
-          state = State.LOST;
-          return;
-        }
+        refuseOversized(type, size);
         nextDataIsLongName = true;
         captureType = type;
         capture = new ByteArrayOutputStream((int) size);
         startData(size);
       }
-      case 'K' -> startData(size);
+      case 'K' -> {
+        refuseOversized(type, size);
+        startData(size);
+      }
       default -> onRealEntry(type, size);
+    }
+  }
+
+  /**
+   * commons-compress reads PAX headers and GNU long names whole into memory: a layer
+   * declaring a huge one would exhaust skiffd's heap, so it is refused before it is read.
+   */
+  private static void refuseOversized(byte type, long size) {
+    if (size > MAX_PAX_BYTES) {
+      throw ImageStoreException.badContent("layer has a tar header of type '" + (char) type + "' (PAX or GNU long name) of "
+          + size + " bytes, more than the 16 MiB allowed");
     }
   }
 

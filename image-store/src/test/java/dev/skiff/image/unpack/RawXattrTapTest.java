@@ -127,4 +127,25 @@ class RawXattrTapTest {
     random.nextBytes(bytes);
     return bytes;
   }
+
+  @Test
+  void aHugePaxHeaderOrLongNameIsRefusedBeforeCommonsCompressReadsItIntoMemory() {
+    for (char type : new char[] {'x', 'g', 'L', 'K'}) {
+      byte[] tar = new RawTar().entry("PaxHeaders/huge", type, new byte[0], 0644).build();
+      // Declare 1 GiB without carrying it: the header alone must be refused.
+      byte[] size = String.format("%011o", 1L << 30).getBytes(StandardCharsets.US_ASCII);
+      System.arraycopy(size, 0, tar, 124, 11);
+      java.util.Arrays.fill(tar, 148, 156, (byte) ' ');
+      long sum = 0;
+      for (int i = 0; i < 512; i++) {
+        sum += tar[i] & 0xff;
+      }
+      System.arraycopy(String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII), 0, tar, 148, 8);
+      dev.skiff.image.ImageStoreException e = org.junit.jupiter.api.Assertions.assertThrows(
+          dev.skiff.image.ImageStoreException.class,
+          () -> LayerUnpacker.unpack(new ByteArrayInputStream(tar), Files.createTempDirectory(temp, "huge")));
+      assertEquals(dev.skiff.image.ImageStoreException.Kind.BAD_CONTENT, e.kind());
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("more than the 16 MiB"), e.getMessage());
+    }
+  }
 }
