@@ -340,9 +340,9 @@ public final class ImagePuller {
     Digest actual;
     LayerUnpacker.Result result;
     try {
-      DigestingInputStream tar = new DigestingInputStream(
-          new UnpackBudget(Decompression.open(compressed), settings.unpackLimits(), target));
-      result = LayerUnpacker.unpack(tar, target);
+      UnpackBudget budget = new UnpackBudget(Decompression.open(compressed), settings.unpackLimits(), target);
+      DigestingInputStream tar = new DigestingInputStream(budget);
+      result = LayerUnpacker.unpack(tar, target, budget::chargeWritten);
       actual = tar.drainAndDigest();
     } catch (ImageStoreException e) {
       throw new ImageStoreException(e.kind(), what + ": " + e.getMessage(), e);

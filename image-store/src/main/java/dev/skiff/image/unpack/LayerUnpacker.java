@@ -69,8 +69,11 @@ public final class LayerUnpacker {
   private long entries;
   private long fileBytes;
 
-  private LayerUnpacker(Path root) {
+  private final WriteBudget budget;
+
+  private LayerUnpacker(Path root, WriteBudget budget) {
     this.root = root;
+    this.budget = budget;
   }
 
   /**
@@ -80,7 +83,18 @@ public final class LayerUnpacker {
    * @throws ImageStoreException BAD_CONTENT naming the entry for a hostile or malformed entry
    */
   public static Result unpack(InputStream tar, Path root) throws IOException {
-    LayerUnpacker unpacker = new LayerUnpacker(root);
+    return unpack(tar, root, bytes -> { });
+  }
+
+  /** What file content an unpack writes, charged as it is written (sparse entries write more than the stream holds). */
+  @FunctionalInterface
+  public interface WriteBudget {
+    void charge(long bytes) throws IOException;
+  }
+
+  /** As {@link #unpack(InputStream, Path)}, charging every byte of file content written to {@code budget}. */
+  public static Result unpack(InputStream tar, Path root, WriteBudget budget) throws IOException {
+    LayerUnpacker unpacker = new LayerUnpacker(root, budget);
     RawXattrTap tap = new RawXattrTap(new NonClosingInputStream(tar));
     TarArchiveInputStream archive = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name());
     TarArchiveEntry entry;
@@ -183,6 +197,7 @@ public final class LayerUnpacker {
         while ((n = readContent(content)) > 0) {
           out.write(buffer, 0, n);
           fileBytes += n;
+          budget.charge(n);
         }
       }
       applyMetadata(entry, target, false, rawXattrs);

@@ -35,6 +35,8 @@ public final class UnpackBudget extends FilterInputStream {
   private final Path target;
   private long read;
   private long nextCheck;
+  private long written;
+  private long nextWrittenCheck = CHECK_EVERY;
 
   /** @param target a directory on the filesystem the layer is written to */
   public UnpackBudget(InputStream in, Limits limits, Path target) throws IOException {
@@ -67,6 +69,22 @@ public final class UnpackBudget extends FilterInputStream {
       }
     }
     return n;
+  }
+
+  /**
+   * Charges file content the unpacker wrote: a sparse entry writes far more than the stream
+   * carries, so what lands on disk is held to the same cap and reserve.
+   */
+  public void chargeWritten(long bytes) throws IOException {
+    written += bytes;
+    if (written > limits.maxBytes()) {
+      throw new ImageStoreException(ImageStoreException.Kind.RESOURCE_EXHAUSTED, "its files add up to more than "
+          + limits.maxBytes() + " bytes, the cap set by image.max_layer_unpacked_bytes");
+    }
+    if (written >= nextWrittenCheck) {
+      nextWrittenCheck = written + CHECK_EVERY;
+      checkFreeSpace();
+    }
   }
 
   @Override
