@@ -513,4 +513,30 @@ class ImageStoreTest {
     assertEquals(01777, (Integer) Files.getAttribute(rootfs.layers().get(0).resolve("tmp"), "unix:mode") & 07777,
         "a directory implied by tmp/cache keeps the lower tmp's mode in the overlay");
   }
+
+  @Test
+  void collectionNeverTouchesWhatAPullInFlightHolds() throws Exception {
+    byte[] big = new TarBuilder().file("big", new byte[1_000_000], 0644, 0, 0, Map.of()).build();
+    TestImage pushed = registry.push("inflight", "v1", "", List.of(BASE, big));
+    registry.fault(pushed.layers().get(1), Fault.STALL);
+    Path config = root.resolve("blobs/sha256/" + pushed.config().hex());
+    Path baseBlob = root.resolve("blobs/sha256/" + pushed.layers().get(0).hex());
+    Path baseSnapshot = root.resolve("snapshots/" + Digest.of(BASE).hex());
+    CompletableFuture<Image> pull = store.pull(registry.host() + "/inflight:v1", Credentials.ANONYMOUS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!(Files.exists(config) && Files.exists(baseBlob) && Files.isDirectory(baseSnapshot))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(Files.isDirectory(baseSnapshot), "the base layer is unpacked while the top one stalls");
+    Path orphan = Files.writeString(root.resolve("blobs/sha256/" + "9".repeat(64)), "orphan");
+
+    ImageStore.Collected collected = store.collectGarbage();
+
+    assertEquals(new ImageStore.Collected(1, 0), collected, "only the orphan goes");
+    assertFalse(Files.exists(orphan));
+    assertTrue(Files.exists(config) && Files.exists(baseBlob));
+    assertTrue(Files.isDirectory(baseSnapshot), "the committed base snapshot of the running pull stays");
+    pull.cancel(true);
+  }
 }
