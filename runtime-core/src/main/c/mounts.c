@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroupfs.h"
 #include "devices.h"
 #include "idmount.h"
 #include "resolve.h"
@@ -160,6 +161,9 @@ int mounts_setup(const struct plan *plan, struct err *e) {
       return -1;
     }
     dev_tmpfs |= strcmp(plan->mounts[i].dest, "/dev") == 0 && strcmp(plan->mounts[i].type, "tmpfs") == 0;
+  }
+  if (cgroupfs_mount(rootfd, plan->cgroupfs, e) < 0) {
+    return -1;
   }
   if (devices_create(rootfd, plan, e) < 0) {
     return -1;

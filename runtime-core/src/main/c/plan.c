@@ -103,6 +103,8 @@ static int apply(struct plan *p, char **f, size_t nf, struct err *e) {
   long long l;
   if (strncmp(key, "seccomp_", 8) == 0) {
     return seccomp_plan_directive(&p->seccomp, f, nf, e);
+  } else if (strncmp(key, "cgroupfs", 8) == 0) {
+    return cgroupfs_plan_directive(&p->cgroupfs, f, nf, e);
   } else if (strcmp(key, "arg") == 0) {
     NEED(1);
     p->args = push_string(p->args, &p->nargs, f[1]);

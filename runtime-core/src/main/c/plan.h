@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroupfs.h"
 #include "seccomp.h"
 #include "util.h"
 
@@ -91,6 +92,7 @@ struct plan {
   int terminal;   /* the process gets a pty (pty.h); the shim holds the master */
   int stdin_open; /* the shim holds the process's stdin for attach clients (attach.h) */
   int stdin_once; /* closed when the first attached client's stdin ends */
+  struct cgroupfs_plan *cgroupfs; /* NULL: no cgroup filesystem in the container */
 };
 
 int plan_load(const char *path, struct plan *plan, struct err *e);

@@ -163,6 +163,9 @@ public final class Daemon {
       }
     }
     server.ready();
+    // Containers are recovered, so all their snapshots are known: collect what a crash before
+    // indexing left, once serving (deleting an unpacked layer can take seconds).
+    images.collectGarbageInBackground();
     LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());
     return server;
   }

@@ -1,5 +1,6 @@
 package dev.skiff.server.config;
 
+import dev.skiff.image.ImageStoreSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,8 @@ public record SkiffConfig(
         new DaemonConfig("/run/skiff/skiff.sock", "/var/lib/skiff", "/run/skiff", "info"),
         new CgroupConfig("/skiff"),
         new NetworkConfig("skiff0", "10.88.0.0/16"),
-        new ImageConfig(List.of(), 30, 3),
+        new ImageConfig(List.of(), 30, 3, ImageStoreSettings.DEFAULT_MAX_LAYER_UNPACKED_BYTES,
+            ImageStoreSettings.DEFAULT_FREE_SPACE_RESERVE_BYTES, List.of()),
         new StreamingConfig("127.0.0.1", 0, 60, "", "", StreamingConfig.DEFAULT_IDLE_TIMEOUT_SECONDS),
         new MetricsConfig(""),
         new CheckpointConfig("criu", CheckpointConfig.DEFAULT_TIMEOUT_SECONDS),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.runtime.cgroup.DeviceRule;
 import dev.skiff.runtime.userns.IdMapping;
 import java.util.Collection;
 import java.util.Map;
@@ -96,6 +97,9 @@ public final class OciConfigWriter {
     namespace(namespaces, "ipc", ns.ipc());
     namespace(namespaces, "uts", ns.uts());
     namespace(namespaces, "mount", "");
+    if (spec.cgroupFs() != null) {
+      namespace(namespaces, "cgroup", "");
+    }
     if (ns.user() != null) {
       namespace(namespaces, "user", ns.user().path());
       idMapping(linux.putArray("uidMappings"), ns.user().mappings().uids());
@@ -111,6 +115,21 @@ public final class OciConfigWriter {
       node.put("fileMode", d.fileMode());
       node.put("uid", d.uid());
       node.put("gid", d.gid());
+    }
+    ArrayNode deviceRules = linux.putObject("resources").putArray("devices");
+    for (DeviceRule rule : spec.deviceRules()) {
+      ObjectNode node = deviceRules.addObject();
+      node.put("allow", rule.allow());
+      if (rule.type() != 'a') {
+        node.put("type", String.valueOf(rule.type()));
+      }
+      if (rule.major() != DeviceRule.ANY) {
+        node.put("major", rule.major());
+      }
+      if (rule.minor() != DeviceRule.ANY) {
+        node.put("minor", rule.minor());
+      }
+      node.put("access", rule.access());
     }
     if (!spec.cgroupDirs().isEmpty()) {
       // OCI wants one path relative to the hierarchies' roots; the shim's plan has them all.
