@@ -108,6 +108,8 @@ class CheckpointIT {
       assertCode(runtime, request(running, "exports/x.tar", 0), Status.Code.INVALID_ARGUMENT,
           "location exports/x.tar must be an absolute path");
       assertCode(runtime, request(running, good, -1), Status.Code.INVALID_ARGUMENT, "timeout -1 must not be negative");
+      assertCode(runtime, request(running, exports + "/x\0.tar", 0), Status.Code.INVALID_ARGUMENT,
+          "is not a valid path");
       assertCode(runtime, request(running, exports.resolve("missing/x.tar").toString(), 0),
           Status.Code.INVALID_ARGUMENT, "directory " + exports.resolve("missing") + " does not exist");
       assertCode(runtime, request(running, exports.toString(), 0), Status.Code.INVALID_ARGUMENT, "is a directory");

@@ -15,6 +15,7 @@ import dev.skiff.server.state.ContainerStore;
 import dev.skiff.server.state.PodStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,7 @@ public final class CheckpointContainerRpc implements Rpc<CheckpointContainerRequ
       throw CriError.invalid("timeout " + request.getTimeout() + " must not be negative");
     }
     Deadline deadline = Deadline.after(timeout(request.getTimeout()));
-    Path location = Path.of(request.getLocation()).normalize();
+    Path location = location(request.getLocation());
 
     ContainerRecord record = containers.find(request.getContainerId())
         .orElseThrow(() -> CriError.notFound("container " + request.getContainerId() + " not found"));
@@ -73,6 +74,14 @@ public final class CheckpointContainerRpc implements Rpc<CheckpointContainerRequ
       checkpointer.checkpoint(describe(record, process), location, deadline);
     }
     return CheckpointContainerResponse.getDefaultInstance();
+  }
+
+  private static Path location(String location) {
+    try {
+      return Path.of(location).normalize();
+    } catch (InvalidPathException e) {
+      throw CriError.invalid("location " + location.replace("\0", "\\0") + " is not a valid path: " + e.getReason());
+    }
   }
 
   private Duration timeout(long requestSeconds) {
