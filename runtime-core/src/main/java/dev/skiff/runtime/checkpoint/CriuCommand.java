@@ -1,5 +1,6 @@
 package dev.skiff.runtime.checkpoint;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one criu command with a time limit. Past it criu gets SIGTERM (it then releases the
@@ -28,25 +30,32 @@ final class CriuCommand {
   }
 
   static Result run(List<String> argv, Duration timeout) throws IOException {
-    Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
-        new java.io.File("/dev/null"))).start();
+    Process process = new ProcessBuilder(argv).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readCapped(process.getInputStream()));
     try {
-      if (!process.waitFor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+      boolean exited = process.waitFor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+      if (!exited) {
         process.destroy();
         if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
           process.destroyForcibly();
           process.waitFor();
         }
-        return new Result(-1, output.get(GRACE.toMillis(), TimeUnit.MILLISECONDS));
       }
-      return new Result(process.exitValue(), output.get(GRACE.toMillis(), TimeUnit.MILLISECONDS));
+      return new Result(exited ? process.exitValue() : -1, outputOf(output));
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IOException(argv.get(0) + " was interrupted", e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      return new Result(process.exitValue(), "");
+    }
+  }
+
+  /** What criu printed; empty when a descendant still holds the pipe open past the grace time. */
+  private static String outputOf(CompletableFuture<String> output) throws InterruptedException {
+    try {
+      return output.get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      return "";
     }
   }
 
