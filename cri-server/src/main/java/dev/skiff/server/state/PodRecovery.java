@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  *       network (bridge, veths, nftables) may be older, newer or gone (after a reboot).</li>
  *   <li>A READY pod whose pinned network namespace is no longer mounted lost its kernel side
  *       (reboot): it becomes NOTREADY, and kubelet will remove it.</li>
+ *   <li>The record is written once the pod is built, so a crash during RunPodSandbox leaves
+ *       a pod directory no record names: it is torn down here (namespaces, /dev/shm, veth,
+ *       cgroup), before the network is set up.</li>
  *   <li>The nftables table is rebuilt from scratch at start, so READY pods' host ports are
  *       re-added here; IP reservations not held by a READY pod are released.</li>
  * </ul>
@@ -33,6 +37,10 @@ public final class PodRecovery {
 
   public static void run(PodStore pods, PodRuntime runtime, Subnet current) throws Exception {
     List<PodRecord> records = pods.load();
+    int orphans = runtime.removeOrphans(records.stream().map(PodRecord::id).collect(Collectors.toSet()));
+    if (orphans > 0) {
+      LOG.info("Removed {} half-created pod sandboxes", orphans);
+    }
     PodNetwork network = runtime.network();
     List<PodRecord> ready = new ArrayList<>();
     for (PodRecord record : records) {
