@@ -37,10 +37,12 @@ public final class Containers {
   private final ContainerDirectories dirs;
   private final ContainerRpcs rpcs;
   private final PodStore pods;
+  private final CgroupDriver cgroups;
 
   private Containers(ContainerStore store, ShimLauncher launcher, ContainerTeardown teardown,
-      ContainerDirectories dirs, ContainerRpcs rpcs, PodStore pods) {
+      ContainerDirectories dirs, ContainerRpcs rpcs, PodStore pods, CgroupDriver cgroups) {
     this.pods = pods;
+    this.cgroups = cgroups;
     this.store = store;
     this.launcher = launcher;
     this.teardown = teardown;
@@ -68,7 +70,7 @@ public final class Containers {
         new UpdateContainerResourcesRpc(store, cgroups),
         new ReopenContainerLogRpc(store),
         new ExecSyncRpc(store));
-    return new Containers(store, launcher, teardown, dirs, rpcs, pods);
+    return new Containers(store, launcher, teardown, dirs, rpcs, pods, cgroups);
   }
 
   /** Re-adopts every container's shim and cleans what a crash left; runs before skiffd answers calls. */
@@ -89,7 +91,6 @@ public final class Containers {
   }
 
   public PodContainers podContainers() {
-    return new ContainersOfPods(store, teardown,
-        podId -> pods.get(podId).map(pod -> Path.of(pod.sandbox().directory())));
+    return new ContainersOfPods(store, teardown, cgroups, podId -> pods.get(podId).map(pod -> pod.sandbox()));
   }
 }
