@@ -66,6 +66,8 @@ class CrashRecoveryIT {
   private static final int KILL_POINTS_PER_RPC = 3;
   /** The containers sleep this many seconds: a number no other process on the machine names. */
   private static final String MARKER = Long.toString(880_000_000L + ProcessHandle.current().pid());
+  /** Log lines recovery writes before it tears something down. */
+  private static final Pattern RECOVERY_AT_WORK = Pattern.compile("Removing half-created|Cleaning up container");
   private static final Pattern CONTAINER_CGROUP = Pattern.compile("/ctr-([0-9a-f]{64})(/|$)");
 
   enum Step { RUN_POD, CREATE_CONTAINER, START_CONTAINER, REMOVE_CONTAINER, STOP_POD, REMOVE_POD }
@@ -100,7 +102,12 @@ class CrashRecoveryIT {
         for (Aim aim : aims) {
           crashAndCheck(aim.step(), "once " + aim.moment(), aim.killWhen());
         }
-        assertEquals((KILL_POINTS_PER_RPC + 1) * Step.values().length + aims.size(), report.size());
+        // Recovery itself crashed half-way: the next start must still find and clean everything.
+        for (Aim aim : List.of(aims.get(2), aims.get(6), aims.get(9))) {
+          crashAndCheck(aim.step(), "once " + aim.moment() + ", then again in recovery", aim.killWhen(),
+              RECOVERY_AT_WORK);
+        }
+        assertEquals((KILL_POINTS_PER_RPC + 1) * Step.values().length + aims.size() + 3, report.size());
       } finally {
         client.close();
       }
@@ -149,12 +156,21 @@ class CrashRecoveryIT {
    */
   private long crashAndCheck(Step step, String moment, Function<Prepared, BooleanSupplier> killNow)
       throws Exception {
+    return crashAndCheck(step, moment, killNow, null);
+  }
+
+  /** As above; with recoveryAtWork, the restarted skiffd is killed too, once its log matches it. */
+  private long crashAndCheck(Step step, String moment, Function<Prepared, BooleanSupplier> killNow,
+      Pattern recoveryAtWork) throws Exception {
     String what = step + " killed " + moment;
     Prepared prepared = prepare(step);
     Fired fired = fire(prepared.call(), killNow.apply(prepared));
     what += fired.reached() || fired.callNanos() < 0 ? "" : " (not reached: killed after the call)";
-    report.add(what);
     int logBefore = skiffd.logText().length();
+    if (recoveryAtWork != null) {
+      what += killDuringRecovery(recoveryAtWork, logBefore) ? "" : " (recovery had nothing to do: killed once up)";
+    }
+    report.add(what);
     skiffd.startAgain();
     reconnect();
     System.out.println("CrashRecoveryIT: " + what + "; recovery: "
@@ -214,6 +230,27 @@ class CrashRecoveryIT {
     }
     return new Prepared(() -> client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder()
         .setPodSandboxId(podId).build()), podId, first);
+  }
+
+  /** Starts skiffd and SIGKILLs it as soon as its log (past logFrom) shows recovery at work, or once it listens. */
+  private boolean killDuringRecovery(Pattern atWork, int logFrom) throws Exception {
+    skiffd.spawnAgain();
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    boolean reached = false;
+    while (System.nanoTime() < giveUp) {
+      String log = skiffd.logText();
+      String fresh = log.length() > logFrom ? log.substring(logFrom) : "";
+      if (atWork.matcher(fresh).find()) {
+        reached = true;
+        break;
+      }
+      if (fresh.contains("serving CRI")) {
+        break;
+      }
+      Thread.sleep(1);
+    }
+    skiffd.kill();
+    return reached;
   }
 
   /** Whether the kill came when aimed (before the call returned), and the call's duration (-1: cut off). */
