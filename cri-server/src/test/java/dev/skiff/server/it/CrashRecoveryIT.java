@@ -149,6 +149,8 @@ class CrashRecoveryIT {
           p -> gone(skiffd.stateDir().resolve("container-layers").resolve(p.container()))),
       new Aim(Step.STOP_POD, "the pod init's state file is deleted (network still up)",
           p -> gone(skiffd.runDir().resolve("pods").resolve(p.pod()).resolve("pid-init"))),
+      new Aim(Step.STOP_POD, "the pod's IP reservation is released (veth gone, record still READY)",
+          p -> gone(reservationOf(p.pod()))),
       new Aim(Step.REMOVE_POD, "the first container's bundle is deleted",
           p -> gone(bundleOf(p.container()))),
       new Aim(Step.REMOVE_POD, "the pod's network namespace is unpinned",
@@ -304,6 +306,20 @@ class CrashRecoveryIT {
     return new Fired(reached, took.get());
   }
 
+  /** The IPAM file holding the pod's address (named by the address, holding the pod id). */
+  private Path reservationOf(String podId) {
+    for (Path file : entries(skiffd.stateDir().resolve("network/ipam"))) {
+      try {
+        if (Files.readString(file).strip().equals(podId)) {
+          return file;
+        }
+      } catch (java.io.IOException e) {
+        // released meanwhile
+      }
+    }
+    throw new AssertionError("pod " + podId + " holds no IP reservation");
+  }
+
   private Path bundleOf(String containerId) {
     return skiffd.runDir().resolve("containers").resolve(containerId.substring(0, 32));
   }
@@ -384,7 +400,16 @@ class CrashRecoveryIT {
       assertTrue(owned, what + ": process " + process + " belongs to no listed pod or container");
     }
 
-    for (String link : MachineTraces.links(skiffd.netns())) {
+    // A READY pod has what makes it one: its address reserved for it, and its veth.
+    List<String> links = MachineTraces.links(skiffd.netns());
+    for (Map.Entry<String, String> ready : podIps.entrySet()) {
+      Path reservation = skiffd.stateDir().resolve("network/ipam").resolve(ready.getKey());
+      assertTrue(Files.exists(reservation) && Files.readString(reservation).strip().equals(ready.getValue()),
+          what + ": ready pod " + ready.getValue() + " has lost its IP reservation " + ready.getKey());
+      assertTrue(links.contains("skf" + ready.getValue().substring(0, 12)),
+          what + ": ready pod " + ready.getValue() + " has lost its veth");
+    }
+    for (String link : links) {
       if (link.startsWith("skf")) {
         assertTrue(podIps.values().stream().anyMatch(id -> id.startsWith(link.substring(3))),
             what + ": veth " + link + " belongs to no listed ready pod");
