@@ -24,7 +24,7 @@ public record SkiffConfig(
         new CgroupConfig("/skiff"),
         new NetworkConfig("skiff0", "10.88.0.0/16"),
         new ImageConfig(List.of(), 30, 3),
-        new StreamingConfig("127.0.0.1", 0, 60, "", ""),
+        new StreamingConfig("127.0.0.1", 0, 60, "", "", StreamingConfig.DEFAULT_IDLE_TIMEOUT_SECONDS),
         new MetricsConfig(""),
         Map.of());
   }

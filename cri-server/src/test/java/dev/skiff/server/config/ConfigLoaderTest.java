@@ -128,7 +128,7 @@ class ConfigLoaderTest {
   @Test
   void streamingDefaultsToLoopbackAnyPortOneMinuteTokensNoTls() {
     StreamingConfig streaming = ConfigLoader.load(null, false, Map.of()).streaming();
-    assertEquals(new StreamingConfig("127.0.0.1", 0, 60, "", ""), streaming);
+    assertEquals(new StreamingConfig("127.0.0.1", 0, 60, "", "", 14400), streaming);
     assertFalse(streaming.tls());
   }
 

@@ -157,6 +157,8 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
           config.getLinux().hasResources() ? config.getLinux().getResources().getOomScoreAdj() : null, null,
           logPath.isEmpty() ? null : Path.of(logPath));
       RuntimeSpec runtimeSpec = RuntimeSpecBuilder.build(spec, bundle.rootfs(), hostCapabilities);
+      // Before the shim exists: the container's first process already meets the allowlist.
+      cgroups.restrictDevices(cgroup, runtimeSpec.deviceRules());
       ContainerProcess created = launcher.create(bundle, runtimeSpec);
       rollback.push("shim", () -> created.stop(dev.skiff.runtime.linux.Processes.SIGKILL, java.time.Duration.ZERO));
 
