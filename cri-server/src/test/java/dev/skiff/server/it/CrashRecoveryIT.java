@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.skiff.cri.v1.ContainerConfig;
 import dev.skiff.cri.v1.ContainerMetadata;
 import dev.skiff.cri.v1.CreateContainerRequest;
+import dev.skiff.cri.v1.IDMapping;
 import dev.skiff.cri.v1.ImageSpec;
 import dev.skiff.cri.v1.LinuxContainerConfig;
 import dev.skiff.cri.v1.LinuxContainerSecurityContext;
 import dev.skiff.cri.v1.LinuxPodSandboxConfig;
+import dev.skiff.cri.v1.LinuxSandboxSecurityContext;
 import dev.skiff.cri.v1.ListContainersRequest;
 import dev.skiff.cri.v1.ListPodSandboxRequest;
 import dev.skiff.cri.v1.NamespaceMode;
@@ -25,6 +27,7 @@ import dev.skiff.cri.v1.RemovePodSandboxRequest;
 import dev.skiff.cri.v1.RunPodSandboxRequest;
 import dev.skiff.cri.v1.StartContainerRequest;
 import dev.skiff.cri.v1.StopPodSandboxRequest;
+import dev.skiff.cri.v1.UserNamespace;
 import dev.skiff.cri.v1.VersionRequest;
 import dev.skiff.server.it.MachineTraces.ProcessTrace;
 import java.nio.file.Files;
@@ -73,7 +76,11 @@ class CrashRecoveryIT {
   private static final Pattern RECOVERY_AT_WORK = Pattern.compile("Removing half-created|Cleaning up container");
   private static final Pattern CONTAINER_CGROUP = Pattern.compile("/ctr-([0-9a-f]{64})(/|$)");
 
-  enum Step { RUN_POD, CREATE_CONTAINER, START_CONTAINER, REMOVE_CONTAINER, STOP_POD, REMOVE_POD }
+  enum Step { RUN_POD, CREATE_CONTAINER, START_CONTAINER, REMOVE_CONTAINER, STOP_POD, REMOVE_POD, RUN_USERNS_POD }
+
+  /** The steps killed at timed points; RUN_USERNS_POD only at aimed moments. */
+  private static final List<Step> TIMED = List.of(Step.RUN_POD, Step.CREATE_CONTAINER, Step.START_CONTAINER,
+      Step.REMOVE_CONTAINER, Step.STOP_POD, Step.REMOVE_POD);
 
   private SkiffdProcess skiffd;
   private CriClient client;
@@ -89,11 +96,11 @@ class CrashRecoveryIT {
       try {
         // A kill just after each call returns, which also measures the call as the crashed ones run.
         Map<Step, Long> durations = new EnumMap<>(Step.class);
-        for (Step step : Step.values()) {
+        for (Step step : TIMED) {
           durations.put(step, crashAndCheck(step, "just after the call returned", prepared -> () -> false));
         }
         for (int point = 0; point < KILL_POINTS_PER_RPC; point++) {
-          for (Step step : Step.values()) {
+          for (Step step : TIMED) {
             long delay = durations.get(step) * (2 * point + 1) / (2 * KILL_POINTS_PER_RPC);
             crashAndCheck(step, "after " + delay / 1000 + " us (the call took " + durations.get(step) / 1000
                 + " us)", prepared -> {
@@ -106,11 +113,11 @@ class CrashRecoveryIT {
           crashAndCheck(aim.step(), "once " + aim.moment(), aim.killWhen());
         }
         // Recovery itself crashed half-way: the next start must still find and clean everything.
-        for (Aim aim : List.of(aims.get(2), aims.get(6), aims.get(9))) {
+        for (Aim aim : List.of(aims.get(2), aims.get(8), aims.get(11))) {
           crashAndCheck(aim.step(), "once " + aim.moment() + ", then again in recovery", aim.killWhen(),
               RECOVERY_AT_WORK);
         }
-        assertEquals((KILL_POINTS_PER_RPC + 1) * Step.values().length + aims.size() + 3, report.size());
+        assertEquals((KILL_POINTS_PER_RPC + 1) * TIMED.size() + aims.size() + 3, report.size());
         // Not vacuous: the aimed kills did land inside their calls (a loaded machine may let one slip by).
         long aimedInside = report.stream().filter(line -> line.contains(" once ") && !line.contains("not reached")
             && !line.contains("recovery had nothing to do")).count();
@@ -133,6 +140,10 @@ class CrashRecoveryIT {
       new Aim(Step.RUN_POD, "the pod's hosts file exists (network attached)",
           p -> appears(skiffd.runDir().resolve("pods"), "hosts")),
       new Aim(Step.RUN_POD, "the pod's shm directory exists", p -> appears(skiffd.runDir().resolve("pods"), "shm")),
+      new Aim(Step.RUN_USERNS_POD, "the pod's user namespace is pinned",
+          p -> appears(skiffd.runDir().resolve("pods"), "ns/user")),
+      new Aim(Step.RUN_USERNS_POD, "the user-namespaced pod's hosts file exists (network attached)",
+          p -> appears(skiffd.runDir().resolve("pods"), "hosts")),
       new Aim(Step.CREATE_CONTAINER, "the container record exists",
           p -> appears(skiffd.stateDir().resolve("containers"), "")),
       new Aim(Step.CREATE_CONTAINER, "the bundle directory exists",
@@ -207,6 +218,15 @@ class CrashRecoveryIT {
     int n = ++serial;
     var runtime = client.runtime();
     PodSandboxConfig pod = podConfig(n);
+    if (step == Step.RUN_USERNS_POD) {
+      IDMapping ids = IDMapping.newBuilder().setContainerId(0).setHostId(2_000_000_000 + n * 65_536)
+          .setLength(65_536).build();
+      PodSandboxConfig userns = pod.toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
+          LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder().setUsernsOptions(
+              UserNamespace.newBuilder().setMode(NamespaceMode.POD).addUids(ids).addGids(ids))))).build();
+      return new Prepared(() -> client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(userns)
+          .build()), null, null);
+    }
     if (step == Step.RUN_POD) {
       return new Prepared(() -> client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod)
           .build()), null, null);
