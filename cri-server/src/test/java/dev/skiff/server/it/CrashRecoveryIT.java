@@ -185,6 +185,7 @@ class CrashRecoveryIT {
       Pattern recoveryAtWork) throws Exception {
     String what = step + " killed " + moment;
     Prepared prepared = prepare(step);
+    assertTheScansSee(prepared);
     Fired fired = fire(prepared.call(), killNow.apply(prepared));
     what += fired.reached() || fired.callNanos() < 0 ? "" : " (not reached: killed after the call)";
     int logBefore = skiffd.logText().length();
@@ -281,6 +282,23 @@ class CrashRecoveryIT {
     }
     skiffd.kill();
     return reached;
+  }
+
+  /** The machine scans are not blind: they see the prepared pod's cgroups and pins, and its container's shim. */
+  private void assertTheScansSee(Prepared prepared) throws Exception {
+    if (prepared.pod() == null) {
+      return;
+    }
+    long podCgroups = MachineTraces.cgroupsBelow(cgroupRoots).stream()
+        .filter(cgroup -> cgroup.endsWith(": pod-" + prepared.pod())).count();
+    assertEquals(cgroupRoots.size(), podCgroups, "the pod's cgroup in every hierarchy below " + cgroupRoots);
+    assertTrue(MachineTraces.mountsBelow(skiffd.dir())
+        .contains(skiffd.runDir().resolve("pods").resolve(prepared.pod()).resolve("ns/net")), "the pod's netns pin");
+    if (prepared.container() != null) {
+      String bundle = bundleOf(prepared.container()).toString();
+      assertTrue(MachineTraces.processesNaming(skiffd.pid(), skiffd.dir().toString()).stream()
+          .anyMatch(process -> bundle.equals(process.flag("--bundle"))), "the container's shim");
+    }
   }
 
   /** Whether the kill came when aimed (before the call returned), and the call's duration (-1: cut off). */
