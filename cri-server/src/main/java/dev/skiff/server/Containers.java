@@ -43,11 +43,14 @@ public final class Containers {
   private final ContainerRpcs rpcs;
   private final PodStore pods;
   private final ContainerCheckpointer checkpointer;
+  private final CgroupDriver cgroups;
 
   private Containers(ContainerStore store, ShimLauncher launcher, ContainerTeardown teardown,
-      ContainerDirectories dirs, ContainerRpcs rpcs, PodStore pods, ContainerCheckpointer checkpointer) {
+      ContainerDirectories dirs, ContainerRpcs rpcs, PodStore pods, ContainerCheckpointer checkpointer,
+      CgroupDriver cgroups) {
     this.pods = pods;
     this.checkpointer = checkpointer;
+    this.cgroups = cgroups;
     this.store = store;
     this.launcher = launcher;
     this.teardown = teardown;
@@ -79,7 +82,7 @@ public final class Containers {
         new ExecSyncRpc(store),
         new CheckpointContainerRpc(store, pods, checkpointer,
             Duration.ofSeconds(config.checkpoint().defaultTimeoutSeconds()), ImageServiceAdapter::callTimeLeft));
-    return new Containers(store, launcher, teardown, dirs, rpcs, pods, checkpointer);
+    return new Containers(store, launcher, teardown, dirs, rpcs, pods, checkpointer, cgroups);
   }
 
   /** Re-adopts every container's shim and cleans what a crash left; runs before skiffd answers calls. */
@@ -101,7 +104,6 @@ public final class Containers {
   }
 
   public PodContainers podContainers() {
-    return new ContainersOfPods(store, teardown,
-        podId -> pods.get(podId).map(pod -> Path.of(pod.sandbox().directory())));
+    return new ContainersOfPods(store, teardown, cgroups, podId -> pods.get(podId).map(pod -> pod.sandbox()));
   }
 }

@@ -31,6 +31,12 @@ public final class Processes {
       stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     } catch (NoSuchFileException e) {
       return -1;
+    } catch (IOException e) {
+      // A process that exits between open and read makes the read fail with ESRCH.
+      if (!Files.isDirectory(Path.of("/proc/" + pid)) || "No such process".equals(e.getMessage())) {
+        return -1;
+      }
+      throw e;
     }
     // The command name may contain spaces and parentheses: fields resume after the last ')'.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -150,7 +150,7 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
         Files.createDirectories(Path.of(logPath).getParent());
       }
       NamespacePaths namespaces = PidNamespaces.resolve(sandbox, pod.id(), pidMode,
-          config.getLinux().getSecurityContext().getNamespaceOptions().getTargetId(), containers);
+          config.getLinux().getSecurityContext().getNamespaceOptions().getTargetId(), containers, cgroups);
       List<Path> cgroupDirs = cgroups.directories(cgroup);
       ContainerSpec spec = new ContainerSpec(id, process, ContainerConfigs.imageDefaults(image.config()), mounts,
           devices, security, namespaces, podFiles(sandbox), cgroupDirs, oomCounter(cgroupDirs), List.of(),
