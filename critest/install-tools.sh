@@ -4,8 +4,8 @@
 #
 #   Debian packages (apt-get): iproute2 nftables busybox-static docker-registry
 #     skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl, qemu-system-x86
-#     and xz-utils (bin/cgv2-vm boots a pure cgroup v2 kernel), plus the
-#     `busybox` .deb downloaded (not installed: it conflicts with
+#     and xz-utils (bin/cgv2-vm boots a pure cgroup v2 kernel), criu (CheckpointContainer),
+#     plus the `busybox` .deb downloaded (not installed: it conflicts with
 #     busybox-static) into .cache/debs for the test images.
 #   Go tools, pinned to cri-tools $CRI_TOOLS_VERSION, into .cache/tools/bin:
 #     crictl  (go install sigs.k8s.io/cri-tools/cmd/crictl@VERSION)
@@ -16,7 +16,7 @@
 set -euo pipefail
 
 CRI_TOOLS_VERSION=v1.36.0   # keep equal to the require line in critest/tools/go.mod
-APT_PACKAGES="iproute2 nftables busybox-static docker-registry skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl apache2-utils openssl qemu-system-x86 xz-utils libseccomp-dev"
+APT_PACKAGES="iproute2 nftables busybox-static docker-registry skopeo jq util-linux libxml2-utils python3 gcc libc6-dev curl apache2-utils openssl qemu-system-x86 xz-utils libseccomp-dev criu"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)

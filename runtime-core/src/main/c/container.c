@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "devnull.h"
 #include "execpath.h"
 #include "identity.h"
 #include "limits.h"
@@ -109,6 +110,9 @@ static int setup(const struct plan *plan, const struct container_io *io, int *ma
     return fail_errno(e, "sethostname %s", plan->hostname);
   }
   if (apply_sysctls(plan, e) < 0 || mounts_setup(plan, e) < 0 || limits_apply(plan, e) < 0) {
+    return -1;
+  }
+  if (stdio_reopen_dev_null(e) < 0) {
     return -1;
   }
   if (enter_cwd(plan, e) < 0) {

@@ -4,7 +4,7 @@
  *   skiff-shim exec --bundle DIR --pid PID [--pid-start TICKS] [--timeout-ms MS] --result FILE -- CMD...
  *   skiff-shim exec-stream --bundle DIR --pid PID [--pid-start TICKS] [--tty] [--stdin] -- CMD...
  *   skiff-shim log-pipe --log FILE [--stream stdout|stderr] [--max-line BYTES]
- *   skiff-shim pod-init --state FILE   (podinit.h)
+ *   skiff-shim pod-init --state FILE [--cgroup DIR]...   (podinit.h)
  *   skiff-shim userns-hold [--unshare net,ipc,uts]   (usernshold.h)
  */
 #define _GNU_SOURCE
@@ -24,7 +24,7 @@ static int usage(void) {
         "       skiff-shim exec --bundle DIR --pid PID [--pid-start TICKS] [--timeout-ms MS] --result FILE -- CMD...\n"
         "       skiff-shim exec-stream --bundle DIR --pid PID [--pid-start TICKS] [--tty] [--stdin] -- CMD...\n"
         "       skiff-shim log-pipe --log FILE [--stream NAME] [--max-line BYTES]\n"
-        "       skiff-shim pod-init --state FILE\n"
+        "       skiff-shim pod-init --state FILE [--cgroup DIR]...\n"
         "       skiff-shim userns-hold [--unshare net,ipc,uts]\n",
         stderr);
   return 2;
@@ -88,7 +88,17 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "pod-init") == 0) {
     const char *state = flag(argc, argv, "--state");
-    return state ? pod_init_main(state) : usage();
+    char *cgroups[16];
+    size_t ncgroups = 0;
+    for (int i = 2; i + 1 < argc; i++) {
+      if (strcmp(argv[i], "--cgroup") == 0) {
+        if (ncgroups == sizeof cgroups / sizeof cgroups[0]) {
+          return usage();
+        }
+        cgroups[ncgroups++] = argv[++i];
+      }
+    }
+    return state ? pod_init_main(state, cgroups, ncgroups) : usage();
   }
   if (strcmp(argv[1], "userns-hold") == 0) {
     return userns_hold_main(flag(argc, argv, "--unshare"));

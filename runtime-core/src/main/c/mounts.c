@@ -10,7 +10,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroupfs.h"
 #include "devices.h"
+#include "idmount.h"
 #include "resolve.h"
 
 #define REMOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME)
@@ -39,7 +41,11 @@ static int mount_one(int rootfd, const struct plan_mount *m, struct err *e) {
   }
   char path[64];
   fd_path(target, path, sizeof path);
-  if (bind) {
+  if (bind && m->idmap_userns) {
+    if (idmount_bind(m->source, target, m->idmap_userns, (m->flags & MS_REC) != 0, m->dest, e) < 0) {
+      return -1;
+    }
+  } else if (bind) {
     if (mount(m->source, path, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0) {
       return fail_errno(e, "bind mount %s on %s", m->source, m->dest);
     }
@@ -155,6 +161,9 @@ int mounts_setup(const struct plan *plan, struct err *e) {
       return -1;
     }
     dev_tmpfs |= strcmp(plan->mounts[i].dest, "/dev") == 0 && strcmp(plan->mounts[i].type, "tmpfs") == 0;
+  }
+  if (cgroupfs_mount(rootfd, plan->cgroupfs, e) < 0) {
+    return -1;
   }
   if (devices_create(rootfd, plan, e) < 0) {
     return -1;

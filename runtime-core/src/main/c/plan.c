@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 
 #define MAX_FIELDS 16
@@ -102,6 +103,8 @@ static int apply(struct plan *p, char **f, size_t nf, struct err *e) {
   long long l;
   if (strncmp(key, "seccomp_", 8) == 0) {
     return seccomp_plan_directive(&p->seccomp, f, nf, e);
+  } else if (strncmp(key, "cgroupfs", 8) == 0) {
+    return cgroupfs_plan_directive(&p->cgroupfs, f, nf, e);
   } else if (strcmp(key, "arg") == 0) {
     NEED(1);
     p->args = push_string(p->args, &p->nargs, f[1]);
@@ -168,6 +171,13 @@ static int apply(struct plan *p, char **f, size_t nf, struct err *e) {
     m.recursive_readonly = u[2] != 0;
     m.data = f[7][0] ? xstrdup(f[7]) : NULL;
     p->mounts = array_push(p->mounts, &p->nmounts, sizeof m, &m);
+  } else if (strcmp(key, "mount_idmap") == 0) {
+    /* Follows the bind mount it applies to. */
+    NEED(1);
+    if (p->nmounts == 0 || !(p->mounts[p->nmounts - 1].flags & MS_BIND)) {
+      return fail(e, "mount_idmap %s does not follow a bind mount", f[1]);
+    }
+    p->mounts[p->nmounts - 1].idmap_userns = xstrdup(f[1]);
   } else if (strcmp(key, "device") == 0) {
     NEED(7);
     struct plan_device d = {0};

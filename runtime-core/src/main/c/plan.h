@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroupfs.h"
 #include "seccomp.h"
 #include "util.h"
 
@@ -32,6 +33,7 @@ struct plan_mount {
   unsigned long flags;       /* MS_* for mount(2), MS_BIND|MS_REC for binds */
   unsigned long propagation; /* MS_PRIVATE/MS_SLAVE/MS_SHARED (|MS_REC) or 0 */
   int recursive_readonly;    /* mount_setattr(MOUNT_ATTR_RDONLY, AT_RECURSIVE) */
+  char *idmap_userns;        /* a bind shown through this user namespace's idmapping (idmount.h), or NULL */
 };
 
 struct plan_device {
@@ -90,6 +92,7 @@ struct plan {
   int terminal;   /* the process gets a pty (pty.h); the shim holds the master */
   int stdin_open; /* the shim holds the process's stdin for attach clients (attach.h) */
   int stdin_once; /* closed when the first attached client's stdin ends */
+  struct cgroupfs_plan *cgroupfs; /* NULL: no cgroup filesystem in the container */
 };
 
 int plan_load(const char *path, struct plan *plan, struct err *e);

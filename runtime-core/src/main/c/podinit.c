@@ -38,8 +38,24 @@ __attribute__((noreturn)) static void init_loop(void) {
   }
 }
 
-int pod_init_main(const char *state_path) {
+/* The launcher joins the pod's cgroups itself, so the init is born in them: it never runs,
+   not even for a moment, in the cgroup of skiffd. */
+static int join_cgroups(char *const *cgroup_dirs, size_t ncgroups, struct err *e) {
+  for (size_t i = 0; i < ncgroups; i++) {
+    AUTO_FREE char *procs = xasprintf("%s/cgroup.procs", cgroup_dirs[i]);
+    if (write_existing(procs, "0", e) < 0) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int pod_init_main(const char *state_path, char *const *cgroup_dirs, size_t ncgroups) {
   struct err e = {{0}};
+  if (join_cgroups(cgroup_dirs, ncgroups, &e) < 0) {
+    printf("error %s\n", e.msg);
+    return 1;
+  }
   if (unshare(CLONE_NEWPID) < 0) {
     fail_errno(&e, "unshare pid namespace");
     printf("error %s\n", e.msg);

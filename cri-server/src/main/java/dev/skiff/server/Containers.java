@@ -5,6 +5,10 @@ import dev.skiff.runtime.cgroup.CgroupDriver;
 import dev.skiff.runtime.container.Capabilities;
 import dev.skiff.runtime.container.ShimLauncher;
 import dev.skiff.server.config.SkiffConfig;
+import dev.skiff.runtime.checkpoint.ContainerCheckpointer;
+import dev.skiff.runtime.checkpoint.CriuProbe;
+import dev.skiff.server.grpc.ImageServiceAdapter;
+import dev.skiff.server.rpc.container.CheckpointContainerRpc;
 import dev.skiff.server.rpc.container.ContainerDirectories;
 import dev.skiff.server.rpc.container.ContainerEventListener;
 import dev.skiff.server.rpc.container.ContainerRpcs;
@@ -27,6 +31,7 @@ import dev.skiff.server.state.PodStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 
 /** Containers wired together: store, shim launcher, teardown, RPCs, the pods' seam, recovery. */
@@ -37,10 +42,15 @@ public final class Containers {
   private final ContainerDirectories dirs;
   private final ContainerRpcs rpcs;
   private final PodStore pods;
+  private final ContainerCheckpointer checkpointer;
+  private final CgroupDriver cgroups;
 
   private Containers(ContainerStore store, ShimLauncher launcher, ContainerTeardown teardown,
-      ContainerDirectories dirs, ContainerRpcs rpcs, PodStore pods) {
+      ContainerDirectories dirs, ContainerRpcs rpcs, PodStore pods, ContainerCheckpointer checkpointer,
+      CgroupDriver cgroups) {
     this.pods = pods;
+    this.checkpointer = checkpointer;
+    this.cgroups = cgroups;
     this.store = store;
     this.launcher = launcher;
     this.teardown = teardown;
@@ -58,6 +68,8 @@ public final class Containers {
     Clock clock = Clock.systemUTC();
     Set<String> hostCapabilities = Capabilities.hostAllowed();
     ContainerTeardown teardown = new ContainerTeardown(store, cgroups, events, clock);
+    ContainerCheckpointer checkpointer = new ContainerCheckpointer(
+        new CriuProbe(config.checkpoint().criuPath()), stateDir.resolve("checkpoints"), clock);
     ContainerRpcs rpcs = new ContainerRpcs(
         new CreateContainerRpc(pods, store, images, cgroups, launcher, dirs, teardown, hostCapabilities, clock),
         new StartContainerRpc(store, teardown),
@@ -67,12 +79,15 @@ public final class Containers {
         new ListContainersRpc(store),
         new UpdateContainerResourcesRpc(store, cgroups),
         new ReopenContainerLogRpc(store),
-        new ExecSyncRpc(store));
-    return new Containers(store, launcher, teardown, dirs, rpcs, pods);
+        new ExecSyncRpc(store),
+        new CheckpointContainerRpc(store, pods, checkpointer,
+            Duration.ofSeconds(config.checkpoint().defaultTimeoutSeconds()), ImageServiceAdapter::callTimeLeft));
+    return new Containers(store, launcher, teardown, dirs, rpcs, pods, checkpointer, cgroups);
   }
 
   /** Re-adopts every container's shim and cleans what a crash left; runs before skiffd answers calls. */
   public void recover() throws Exception {
+    checkpointer.cleanLeftovers();
     ContainerRecovery.run(store, launcher, teardown::release, dirs.bundles(), dirs.layers());
     // Exits that happened while skiffd was down are history, not news.
     for (var record : store.all()) {
@@ -89,7 +104,6 @@ public final class Containers {
   }
 
   public PodContainers podContainers() {
-    return new ContainersOfPods(store, teardown,
-        podId -> pods.get(podId).map(pod -> Path.of(pod.sandbox().directory())));
+    return new ContainersOfPods(store, teardown, cgroups, podId -> pods.get(podId).map(pod -> pod.sandbox()));
   }
 }

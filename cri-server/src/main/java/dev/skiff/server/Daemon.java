@@ -43,8 +43,8 @@ public final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
   /** Probed once: Status reports user namespaces only where a pod's could be made and idmapped. */
-  private static boolean userNamespacesSupported(Path stateDir) {
-    Optional<String> reason = UserNamespaceSupport.unsupportedReason(stateDir);
+  private static boolean userNamespacesSupported(Path stateDir, Path runDir) {
+    Optional<String> reason = UserNamespaceSupport.unsupportedReason(List.of(stateDir, runDir));
     reason.ifPresent(why -> LOG.warn("Pod user namespaces unavailable: {}", why));
     return reason.isEmpty();
   }
@@ -112,7 +112,7 @@ public final class Daemon {
         Condition::ok,
         pods::networkCondition,
         () -> Map.of("config", configJson, "cgroupMode", pods.cgroupMode()),
-        handlerFeatures(stateDir));
+        handlerFeatures(stateDir, runDir));
     Streaming streaming;
     try {
       streaming = Streaming.start(config, containerStore, pods.store());
@@ -163,6 +163,9 @@ public final class Daemon {
       }
     }
     server.ready();
+    // Containers are recovered, so all their snapshots are known: collect what a crash before
+    // indexing left, once serving (deleting an unpacked layer can take seconds).
+    images.collectGarbageInBackground();
     LOG.info("skiffd {} serving CRI v1 on {}", BuildInfo.version(), socket.path());
     return server;
   }
@@ -182,12 +185,12 @@ public final class Daemon {
     }
   }
 
-  private static HandlerFeatures handlerFeatures(Path stateDir) {
+  private static HandlerFeatures handlerFeatures(Path stateDir, Path runDir) {
     boolean rro = MountApi.mountSetattrSupported();
     if (!rro) {
       LOG.warn("Recursive read-only mounts unavailable: this kernel has no mount_setattr (Linux 5.12+)");
     }
-    return new HandlerFeatures(rro, userNamespacesSupported(stateDir), true);
+    return new HandlerFeatures(rro, userNamespacesSupported(stateDir, runDir), true);
   }
 
   private static String toJson(SkiffConfig config) {

@@ -2,6 +2,7 @@ package dev.skiff.server;
 
 import dev.skiff.image.ImageStoreSettings;
 import dev.skiff.image.registry.RegistryHost;
+import dev.skiff.image.unpack.UnpackBudget;
 import dev.skiff.server.config.RegistryConfig;
 import dev.skiff.server.config.SkiffConfig;
 import java.net.URI;
@@ -26,7 +27,9 @@ final class ImageStoreSettingsFactory {
         new HashSet<>(config.image().insecureRegistries()),
         Duration.ofSeconds(config.image().stallTimeoutSeconds()),
         config.image().maxConcurrentDownloads(),
-        PROGRESS_INTERVAL);
+        PROGRESS_INTERVAL,
+        new UnpackBudget.Limits(config.image().maxLayerUnpackedBytes(), config.image().freeSpaceReserveBytes()),
+        config.image().pinnedImages());
   }
 
   private static RegistryHost toHost(RegistryConfig registry) {

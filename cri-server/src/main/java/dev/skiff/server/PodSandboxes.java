@@ -18,6 +18,7 @@ import dev.skiff.server.rpc.sandbox.RemovePodSandboxRpc;
 import dev.skiff.server.rpc.sandbox.RunPodSandboxRpc;
 import dev.skiff.server.rpc.sandbox.SandboxRpcs;
 import dev.skiff.server.rpc.sandbox.StopPodSandboxRpc;
+import dev.skiff.server.rpc.sandbox.UpdatePodSandboxResourcesRpc;
 import dev.skiff.server.state.PodRecovery;
 import dev.skiff.server.state.PodStore;
 import dev.skiff.server.state.RuntimeSettingsStore;
@@ -59,7 +60,8 @@ public final class PodSandboxes {
         new StopPodSandboxRpc(store, runtime, containers),
         new RemovePodSandboxRpc(store, runtime, containers),
         new PodSandboxStatusRpc(store, cgroups, clock),
-        new ListPodSandboxRpc(store));
+        new ListPodSandboxRpc(store),
+        new UpdatePodSandboxResourcesRpc(store, cgroups));
     return new PodSandboxes(runtime, store, rpcs, settings, config);
   }
 

@@ -4,8 +4,11 @@ import dev.skiff.image.index.ImageRecord;
 import dev.skiff.image.oci.OciImageConfig;
 import java.util.List;
 
-/** An image as callers see it: its record, its parsed config and the config JSON as stored. */
-public record Image(ImageRecord record, OciImageConfig config, byte[] configJson) {
+/**
+ * An image as callers see it: its record, its parsed config, the config JSON as stored, and
+ * whether the configured pinned_images name it.
+ */
+public record Image(ImageRecord record, OciImageConfig config, byte[] configJson, boolean pinned) {
   public String id() {
     return record.id();
   }

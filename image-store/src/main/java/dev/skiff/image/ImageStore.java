@@ -53,9 +53,13 @@ public final class ImageStore implements AutoCloseable {
   private final ImageIndex index;
   private final ImagePuller puller;
   private final SnapshotUsers snapshotUsers;
+  private final PinnedImages pinnedImages;
   private final ExecutorService workers;
   private final ScheduledExecutorService timers;
-  private final ConcurrentMap<String, CompletableFuture<Image>> pullsInFlight = new ConcurrentHashMap<>();
+  private final ConcurrentMap<PullKey, CompletableFuture<Image>> pullsInFlight = new ConcurrentHashMap<>();
+
+  /** Pulls are shared only when reference and credentials are equal (not merely of equal hash). */
+  private record PullKey(ImageReference reference, Credentials credentials) {}
   private final Object gcLock = new Object();
   private final Map<Digest, Integer> protectedBlobs = new HashMap<>();
   private final Map<Digest, Integer> protectedSnapshots = new HashMap<>();
@@ -67,6 +71,7 @@ public final class ImageStore implements AutoCloseable {
   private ImageStore(ImageStoreSettings settings, SnapshotUsers snapshotUsers) throws IOException {
     this.settings = settings;
     this.snapshotUsers = snapshotUsers;
+    this.pinnedImages = new PinnedImages(settings.pinnedImages());
     Files.createDirectories(settings.root());
     this.content = new ContentStore(settings.root());
     this.snapshots = new SnapshotStore(settings.root().resolve("snapshots"));
@@ -78,7 +83,11 @@ public final class ImageStore implements AutoCloseable {
     this.puller = new ImagePuller(settings, transports, content, snapshots, workers, timers, this::protect);
   }
 
-  /** Opens the store, deleting what a crash left half-written. */
+  /**
+   * Opens the store, deleting what a crash left half-written. Complete blobs and snapshots
+   * that a crash left unindexed are collected by {@link #collectGarbageInBackground}, which
+   * the caller starts once it knows every container's snapshots.
+   */
   public static ImageStore open(ImageStoreSettings settings, SnapshotUsers snapshotUsers) throws IOException {
     ImageStore store = new ImageStore(settings, snapshotUsers);
     store.content.cleanIngest();
@@ -96,7 +105,7 @@ public final class ImageStore implements AutoCloseable {
    */
   public CompletableFuture<Image> pull(String reference, Credentials credentials) {
     ImageReference ref = ImageReference.parse(reference);
-    String key = ref + "\u0000" + credentials.hashCode();
+    PullKey key = new PullKey(ref, credentials);
     CompletableFuture<Image> mine = new CompletableFuture<>();
     CompletableFuture<Image> shared = pullsInFlight.putIfAbsent(key, mine);
     if (shared != null) {
@@ -173,8 +182,36 @@ public final class ImageStore implements AutoCloseable {
     return new ImageRootfs(record.id(), layers, load(record).config());
   }
 
+  /** What one garbage collection deleted. */
+  public record Collected(int blobs, int snapshots) {}
+
+  /**
+   * Runs {@link #collectGarbage} on a worker thread: skiffd calls it once serving, after
+   * container recovery, to delete what a crash between download and indexing left behind
+   * without holding up the socket (deleting an unpacked layer can take seconds). Safe alongside pulls and removals:
+   * both sides take the same lock, and pulls protect their blobs and snapshots first.
+   */
+  public CompletableFuture<Collected> collectGarbageInBackground() {
+    CompletableFuture<Collected> done = new CompletableFuture<>();
+    workers.execute(() -> {
+      long started = System.nanoTime();
+      try {
+        Collected collected = collectGarbage();
+        LOG.info("Collected {} unreferenced blobs and {} snapshots at start in {} ms", collected.blobs(),
+            collected.snapshots(), (System.nanoTime() - started) / 1_000_000);
+        done.complete(collected);
+      } catch (Throwable e) {
+        LOG.warn("Collecting unreferenced blobs and snapshots at start failed: {}", e.toString());
+        done.completeExceptionally(e);
+      }
+    });
+    return done;
+  }
+
   /** Deletes every blob and snapshot that no image, running pull or {@link SnapshotUsers} references. */
-  public void collectGarbage() throws IOException {
+  public Collected collectGarbage() throws IOException {
+    int blobCount = 0;
+    int snapshotCount = 0;
     synchronized (gcLock) {
       Set<Digest> blobsInUse = new HashSet<>(protectedBlobs.keySet());
       Set<Digest> snapshotsInUse = new HashSet<>(protectedSnapshots.keySet());
@@ -187,16 +224,19 @@ public final class ImageStore implements AutoCloseable {
         if (!snapshotsInUse.contains(chainId) && !usedByContainers.contains(snapshots.path(chainId))) {
           LOG.info("Deleting unused snapshot {}", chainId.shortHex());
           snapshots.delete(chainId);
+          snapshotCount++;
         }
       }
       for (Digest blob : content.list()) {
         if (!blobsInUse.contains(blob)) {
           LOG.debug("Deleting unused blob {}", blob);
           content.delete(blob);
+          blobCount++;
         }
       }
     }
     invalidateUsage();
+    return new Collected(blobCount, snapshotCount);
   }
 
   /**
@@ -248,7 +288,8 @@ public final class ImageStore implements AutoCloseable {
 
   private Image load(ImageRecord record) throws IOException {
     byte[] json = content.read(record.configDigest());
-    return new Image(record, OciImageConfig.parse(json, record.id()), json);
+    Image image = new Image(record, OciImageConfig.parse(json, record.id()), json, record.pinned());
+    return pinnedImages.matches(image) ? new Image(record, image.config(), json, true) : image;
   }
 
   private AutoCloseable protect(List<Digest> blobs, List<Digest> chainIds) {

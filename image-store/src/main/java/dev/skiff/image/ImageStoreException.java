@@ -18,6 +18,8 @@ public class ImageStoreException extends RuntimeException {
     UNSUPPORTED,
     /** Content did not match its digest or size, or a layer is hostile or malformed. */
     BAD_CONTENT,
+    /** A layer would unpack past the configured size cap or the disk's free-space reserve. */
+    RESOURCE_EXHAUSTED,
     /** A local failure: disk, permissions, a bug. */
     INTERNAL
   }

@@ -14,6 +14,7 @@ import dev.skiff.image.testing.FakeRegistry.Fault;
 import dev.skiff.image.testing.FakeRegistry.TestImage;
 import dev.skiff.image.testing.TarBuilder;
 import dev.skiff.image.unpack.FileSystemCalls;
+import dev.skiff.image.unpack.UnpackBudget;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -164,6 +165,20 @@ class ImageStoreTest {
   }
 
   @Test
+  void aConfigDeclaredLargerThan4MiBIsRefusedBeforeItIsFetched() throws Exception {
+    Digest config = Digest.of("a config that is never served".getBytes(StandardCharsets.UTF_8));
+    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config
+        + "\",\"size\":5000000000},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+    registry.putManifest("bigconfig", "v1", manifest, "application/vnd.oci.image.manifest.v1+json");
+    ImageStoreException e = pullFails(registry.host() + "/bigconfig:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.BAD_CONTENT, e.kind());
+    assertTrue(e.getMessage().contains(config.toString()) && e.getMessage().contains("4 MiB"), e.getMessage());
+    assertEquals(0, registry.blobRequests(config));
+    assertEquals(0, countFiles(root.resolve("ingest")));
+  }
+
+  @Test
   void malformedManifestsAreRefusedAndLeaveNothing() throws Exception {
     String[] bodies = {
         "not json at all",
@@ -209,6 +224,26 @@ class ImageStoreTest {
     assertTrue(pull(ref, new Credentials("", "", auth, "", "")).id().startsWith("sha256:"));
     store.remove(ref);
     assertTrue(pull(ref, new Credentials("alice", "s3cret", "", "", "")).id().startsWith("sha256:"));
+  }
+
+  @Test
+  void aHostileTokenServiceCannotFillTheHeapOrAnswerGarbage() throws Exception {
+    registry.push("private/box", "v1", "", List.of(BASE));
+    registry.requireAuth("alice", "s3cret");
+    String ref = registry.host() + "/private/box:v1";
+    Credentials alice = new Credentials("alice", "s3cret", "", "", "");
+    byte[] huge = new byte[2 * 1024 * 1024];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    registry.answerTokensWith(huge);
+    ImageStoreException e = pullFails(ref, alice);
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertTrue(e.getMessage().contains("more than 1 MiB"), e.getMessage());
+    registry.answerTokensWith("<html>login</html>".getBytes(StandardCharsets.UTF_8));
+    e = pullFails(ref, alice);
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
+    registry.answerTokensWith(null);
+    assertTrue(pull(ref, alice).id().startsWith("sha256:"));
   }
 
   @Test
@@ -383,5 +418,125 @@ class ImageStoreTest {
     ImageStoreException e = assertThrows(ImageStoreException.class, () -> store.rootfs("nothing:here"));
     assertEquals(Kind.NOT_FOUND, e.kind());
     assertInstanceOf(ImageStoreException.class, e);
+  }
+
+  private ImageStore openWith(UnpackBudget.Limits limits, List<String> pinned, SnapshotUsers users) throws IOException {
+    store.close();
+    store = ImageStore.open(new ImageStoreSettings(root, Map.of(), Set.of(registry.host()), Duration.ofSeconds(5), 3,
+        Duration.ofSeconds(1), limits, pinned), users);
+    return store;
+  }
+
+  private void assertNoSnapshotOrIngestLeft() throws IOException {
+    assertEquals(0, countFiles(root.resolve("snapshots")), "the partial snapshot is removed");
+    assertEquals(0, countFiles(root.resolve("ingest")));
+  }
+
+  @Test
+  void aDecompressionBombStopsAtTheCapNamingTheLayerAndLeavesNothing() throws Exception {
+    openWith(new UnpackBudget.Limits(4L << 20, 0), List.of(), SnapshotUsers.NONE);
+    byte[] bomb = new TarBuilder().file("zeros", new byte[64 << 20], 0644, 0, 0, Map.of()).build();
+    TestImage pushed = registry.push("bomb", "v1", "", List.of(bomb));
+    ImageStoreException e = pullFails(registry.host() + "/bomb:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.RESOURCE_EXHAUSTED, e.kind());
+    assertTrue(e.getMessage().contains(pushed.layers().get(0).toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("max_layer_unpacked_bytes"), e.getMessage());
+    assertNoSnapshotOrIngestLeft();
+    assertTrue(store.list().isEmpty());
+  }
+
+  @Test
+  void unpackingStopsWhenFreeSpaceFallsBelowTheReserve() throws Exception {
+    long total = Files.getFileStore(root).getTotalSpace();
+    openWith(new UnpackBudget.Limits(Long.MAX_VALUE, total + 1), List.of(), SnapshotUsers.NONE);
+    TestImage pushed = registry.push("full", "v1", "", List.of(BASE));
+    ImageStoreException e = pullFails(registry.host() + "/full:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.RESOURCE_EXHAUSTED, e.kind());
+    assertTrue(e.getMessage().contains(pushed.layers().get(0).toString())
+        && e.getMessage().contains("free_space_reserve_bytes"), e.getMessage());
+    assertNoSnapshotOrIngestLeft();
+  }
+
+  @Test
+  void orphansACrashLeftBeforeIndexingAreCollectedButNothingInUse() throws Exception {
+    TestImage kept = registry.push("kept", "v1", "", List.of(BASE, TOP));
+    pull(registry.host() + "/kept:v1");
+    Path orphanBlob = root.resolve("blobs/sha256/" + "d".repeat(64));
+    Files.writeString(orphanBlob, "a blob downloaded before a crash");
+    Path orphanSnapshot = Files.createDirectories(root.resolve("snapshots/" + "e".repeat(64) + "/usr/bin"))
+        .getParent().getParent();
+    Path containerSnapshot = Files.createDirectories(root.resolve("snapshots/" + "f".repeat(64) + "/etc")).getParent();
+    ImageStore reopened = openWith(UnpackBudget.Limits.NONE, List.of(), () -> Set.of(containerSnapshot));
+
+    ImageStore.Collected collected = reopened.collectGarbageInBackground().get(30, TimeUnit.SECONDS);
+
+    assertEquals(new ImageStore.Collected(1, 1), collected);
+    assertFalse(Files.exists(orphanBlob));
+    assertFalse(Files.exists(orphanSnapshot));
+    assertTrue(Files.isDirectory(containerSnapshot), "a snapshot a container uses stays");
+    ImageRootfs rootfs = reopened.rootfs(registry.host() + "/kept:v1");
+    assertEquals("#!busybox", Files.readString(rootfs.layers().get(1).resolve("bin/busybox")));
+    assertTrue(Files.exists(root.resolve("blobs/sha256/" + kept.config().hex())));
+  }
+
+  @Test
+  void pinnedImagesMatchExactReferencesAndTrailingGlobs() throws Exception {
+    registry.push("pause", "3.9", "", List.of(BASE));
+    registry.push("apps/web", "v1", "", List.of(TOP));
+    registry.push("other", "v1", "", List.of(BASE, TOP));
+    openWith(UnpackBudget.Limits.NONE, List.of(registry.host() + "/pause:3.9", registry.host() + "/apps/*"),
+        SnapshotUsers.NONE);
+    assertTrue(pull(registry.host() + "/pause:3.9").pinned());
+    assertTrue(pull(registry.host() + "/apps/web:v1").pinned());
+    assertFalse(pull(registry.host() + "/other:v1").pinned());
+    assertTrue(store.find(registry.host() + "/pause:3.9").orElseThrow().pinned());
+    ImageStoreException e = assertThrows(ImageStoreException.class, () -> new PinnedImages(List.of("a*b")));
+    assertEquals(Kind.INVALID, e.kind());
+  }
+
+  @Test
+  void aLayerImplyingADirectoryOverALowerSymlinkIsRefused() throws Exception {
+    byte[] base = new TarBuilder().dir("usr/lib", 0755).symlink("lib", "usr/lib").dir("tmp", 01777).build();
+    byte[] through = new TarBuilder().file("lib/libfoo.so", "elf").build();
+    TestImage pushed = registry.push("usrmerge", "v1", "", List.of(base, through));
+    ImageStoreException e = pullFails(registry.host() + "/usrmerge:v1", Credentials.ANONYMOUS);
+    assertEquals(Kind.BAD_CONTENT, e.kind());
+    assertTrue(e.getMessage().contains(pushed.layers().get(1).toString()) && e.getMessage().contains("lib/libfoo.so"),
+        e.getMessage());
+    try (Stream<Path> snapshots = Files.list(root.resolve("snapshots"))) {
+      assertEquals(1, snapshots.count(), "only the base layer's snapshot is published");
+    }
+
+    byte[] intoTmp = new TarBuilder().file("tmp/cache", "c").build();
+    registry.push("tmp", "v1", "", List.of(base, intoTmp));
+    ImageRootfs rootfs = store.rootfs(pull(registry.host() + "/tmp:v1").id());
+    assertEquals(01777, (Integer) Files.getAttribute(rootfs.layers().get(0).resolve("tmp"), "unix:mode") & 07777,
+        "a directory implied by tmp/cache keeps the lower tmp's mode in the overlay");
+  }
+
+  @Test
+  void collectionNeverTouchesWhatAPullInFlightHolds() throws Exception {
+    byte[] big = new TarBuilder().file("big", new byte[1_000_000], 0644, 0, 0, Map.of()).build();
+    TestImage pushed = registry.push("inflight", "v1", "", List.of(BASE, big));
+    registry.fault(pushed.layers().get(1), Fault.STALL);
+    Path config = root.resolve("blobs/sha256/" + pushed.config().hex());
+    Path baseBlob = root.resolve("blobs/sha256/" + pushed.layers().get(0).hex());
+    Path baseSnapshot = root.resolve("snapshots/" + Digest.of(BASE).hex());
+    CompletableFuture<Image> pull = store.pull(registry.host() + "/inflight:v1", Credentials.ANONYMOUS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!(Files.exists(config) && Files.exists(baseBlob) && Files.isDirectory(baseSnapshot))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(Files.isDirectory(baseSnapshot), "the base layer is unpacked while the top one stalls");
+    Path orphan = Files.writeString(root.resolve("blobs/sha256/" + "9".repeat(64)), "orphan");
+
+    ImageStore.Collected collected = store.collectGarbage();
+
+    assertEquals(new ImageStore.Collected(1, 0), collected, "only the orphan goes");
+    assertFalse(Files.exists(orphan));
+    assertTrue(Files.exists(config) && Files.exists(baseBlob));
+    assertTrue(Files.isDirectory(baseSnapshot), "the committed base snapshot of the running pull stays");
+    pull.cancel(true);
   }
 }

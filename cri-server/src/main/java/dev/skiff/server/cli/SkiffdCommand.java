@@ -7,6 +7,7 @@ import dev.skiff.server.Daemon;
 import dev.skiff.server.config.ConfigException;
 import dev.skiff.server.config.SkiffConfig;
 import java.util.concurrent.Callable;
+import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ public final class SkiffdCommand implements Callable<Integer> {
   ConfigOptions options;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     SkiffConfig config;
     try {
       config = options.load();
@@ -33,9 +34,20 @@ public final class SkiffdCommand implements Callable<Integer> {
     return Daemon.run(config);
   }
 
-  private static void setLogLevel(String level) {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+  private static void setLogLevel(String level) throws InterruptedException {
+    // While another thread is still initialising slf4j, getILoggerFactory answers with a stand-in
+    // factory (SubstituteLoggerFactory); wait for logback's own context instead of failing start.
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    for (int i = 0; i < 400 && !(factory instanceof LoggerContext); i++) {
+      Thread.sleep(5);
+      factory = LoggerFactory.getILoggerFactory();
+    }
+    if (factory instanceof LoggerContext context) {
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+    } else {
+      System.err.println("skiffd: logging is not logback's (" + factory.getClass().getName()
+          + "); log_level " + level + " not applied");
+    }
   }
 
   static final class Version implements IVersionProvider {

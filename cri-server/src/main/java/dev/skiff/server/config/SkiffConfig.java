@@ -1,5 +1,6 @@
 package dev.skiff.server.config;
 
+import dev.skiff.image.ImageStoreSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ public record SkiffConfig(
     ImageConfig image,
     StreamingConfig streaming,
     MetricsConfig metrics,
+    CheckpointConfig checkpoint,
     Map<String, RegistryConfig> registries) {
 
   public SkiffConfig {
@@ -23,9 +25,11 @@ public record SkiffConfig(
         new DaemonConfig("/run/skiff/skiff.sock", "/var/lib/skiff", "/run/skiff", "info"),
         new CgroupConfig("/skiff"),
         new NetworkConfig("skiff0", "10.88.0.0/16"),
-        new ImageConfig(List.of(), 30, 3),
-        new StreamingConfig("127.0.0.1", 0, 60, "", ""),
+        new ImageConfig(List.of(), 30, 3, ImageStoreSettings.DEFAULT_MAX_LAYER_UNPACKED_BYTES,
+            ImageStoreSettings.DEFAULT_FREE_SPACE_RESERVE_BYTES, List.of()),
+        new StreamingConfig("127.0.0.1", 0, 60, "", "", StreamingConfig.DEFAULT_IDLE_TIMEOUT_SECONDS),
         new MetricsConfig(""),
+        new CheckpointConfig("criu", CheckpointConfig.DEFAULT_TIMEOUT_SECONDS),
         Map.of());
   }
 
@@ -37,6 +41,7 @@ public record SkiffConfig(
     image.validate();
     streaming.validate();
     metrics.validate();
+    checkpoint.validate();
     registries.forEach((host, registry) -> registry.validate("registries." + host));
     return this;
   }

@@ -5,9 +5,13 @@ package dev.skiff.server.config;
  * PortForward RPCs return. address is an IP literal (kubelet must reach it; loopback by
  * default, as containerd's stream_server_address); port 0 picks a free port at start.
  * token_ttl_seconds is how long a returned URL stays usable (once). TLS is on when both
- * tls_cert_file and tls_key_file (PEM) are set; "" means unset.
+ * tls_cert_file and tls_key_file (PEM) are set; "" means unset. idle_timeout_seconds closes a
+ * connection on which nothing moved for that long (0 = never; 4 h like kubelet and containerd).
  */
-public record StreamingConfig(String address, int port, int tokenTtlSeconds, String tlsCertFile, String tlsKeyFile) {
+public record StreamingConfig(String address, int port, int tokenTtlSeconds, String tlsCertFile, String tlsKeyFile,
+    long idleTimeoutSeconds) {
+  public static final long DEFAULT_IDLE_TIMEOUT_SECONDS = 4 * 3600;
+
   public StreamingConfig {
     tlsCertFile = tlsCertFile == null ? "" : tlsCertFile;
     tlsKeyFile = tlsKeyFile == null ? "" : tlsKeyFile;
@@ -22,6 +26,9 @@ public record StreamingConfig(String address, int port, int tokenTtlSeconds, Str
     }
     if (tokenTtlSeconds < 1 || tokenTtlSeconds > 3600) {
       throw new ConfigException("streaming.token_ttl_seconds", "must be between 1 and 3600, not " + tokenTtlSeconds);
+    }
+    if (idleTimeoutSeconds < 0) {
+      throw new ConfigException("streaming.idle_timeout_seconds", "must be 0 (never) or more, not " + idleTimeoutSeconds);
     }
     if (tlsCertFile.isEmpty() != tlsKeyFile.isEmpty()) {
       throw new ConfigException(tlsCertFile.isEmpty() ? "streaming.tls_cert_file" : "streaming.tls_key_file",

@@ -47,6 +47,7 @@ public final class ErrorMapper {
       case UNAVAILABLE -> Status.UNAVAILABLE;
       case UNSUPPORTED -> Status.FAILED_PRECONDITION;
       case BAD_CONTENT -> Status.DATA_LOSS;
+      case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
       case INTERNAL -> Status.INTERNAL;
     };
   }

@@ -18,6 +18,8 @@ import dev.skiff.server.rpc.image.PullImageRpc;
 import dev.skiff.server.rpc.image.RemoveImageRpc;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import dev.skiff.cri.v1.StreamImagesRequest;
+import dev.skiff.cri.v1.StreamImagesResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Optional;
@@ -72,5 +74,12 @@ public final class ImageServiceAdapter extends ImageServiceGrpc.ImageServiceImpl
   @Override
   public void imageFsInfo(ImageFsInfoRequest request, StreamObserver<ImageFsInfoResponse> responses) {
     UnaryCalls.run("ImageFsInfo", request, responses, imageFsInfo);
+  }
+
+  @Override
+  public void streamImages(StreamImagesRequest request, StreamObserver<StreamImagesResponse> responses) {
+    ListStreams.run("StreamImages", ListImagesRequest.newBuilder().setFilter(request.getFilter()).build(),
+        responses, listImages, rpc -> rpc, r -> r.getImagesList(),
+        part -> StreamImagesResponse.newBuilder().addAllImages(part).build());
   }
 }

@@ -1,6 +1,7 @@
 package dev.skiff.server.grpc;
 
 import dev.skiff.runtime.cgroup.CgroupException;
+import dev.skiff.runtime.checkpoint.CheckpointException;
 import dev.skiff.runtime.container.ContainerException;
 import dev.skiff.runtime.network.NetworkException;
 import dev.skiff.runtime.pod.PodSetupException;
@@ -44,6 +45,16 @@ final class RuntimeErrors {
         case INTERNAL -> internal(container);
       };
       return status.withDescription(container.getMessage());
+    }
+    if (error instanceof CheckpointException checkpoint) {
+      Status status = switch (checkpoint.kind()) {
+        case INVALID -> Status.INVALID_ARGUMENT;
+        case UNSUPPORTED -> Status.FAILED_PRECONDITION;
+        case DEADLINE -> Status.DEADLINE_EXCEEDED;
+        // CRIU ran and refused or failed; the message carries the tail of its log.
+        case DUMP_FAILED, INTERNAL -> internal(checkpoint);
+      };
+      return status.withDescription(checkpoint.getMessage());
     }
     if (error instanceof CgroupException cgroup) {
       return (cgroup.invalidRequest() ? Status.INVALID_ARGUMENT : internal(cgroup)).withDescription(cgroup.getMessage());

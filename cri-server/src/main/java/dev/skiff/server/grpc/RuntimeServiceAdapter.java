@@ -16,6 +16,8 @@ import dev.skiff.cri.v1.UpdateContainerResourcesRequest;
 import dev.skiff.cri.v1.UpdateContainerResourcesResponse;
 import dev.skiff.cri.v1.ReopenContainerLogRequest;
 import dev.skiff.cri.v1.ReopenContainerLogResponse;
+import dev.skiff.cri.v1.CheckpointContainerRequest;
+import dev.skiff.cri.v1.CheckpointContainerResponse;
 import dev.skiff.cri.v1.ExecSyncRequest;
 import dev.skiff.cri.v1.ExecSyncResponse;
 import dev.skiff.cri.v1.AttachRequest;
@@ -65,6 +67,20 @@ import dev.skiff.cri.v1.ListPodSandboxStatsRequest;
 import dev.skiff.cri.v1.ListPodSandboxStatsResponse;
 import dev.skiff.cri.v1.PodSandboxStatsRequest;
 import dev.skiff.cri.v1.PodSandboxStatsResponse;
+import dev.skiff.cri.v1.ListContainersRequest;
+import dev.skiff.cri.v1.ListPodSandboxRequest;
+import dev.skiff.cri.v1.StreamContainerStatsRequest;
+import dev.skiff.cri.v1.StreamContainerStatsResponse;
+import dev.skiff.cri.v1.StreamContainersRequest;
+import dev.skiff.cri.v1.StreamContainersResponse;
+import dev.skiff.cri.v1.StreamPodSandboxMetricsRequest;
+import dev.skiff.cri.v1.StreamPodSandboxMetricsResponse;
+import dev.skiff.cri.v1.StreamPodSandboxStatsRequest;
+import dev.skiff.cri.v1.StreamPodSandboxStatsResponse;
+import dev.skiff.cri.v1.StreamPodSandboxesRequest;
+import dev.skiff.cri.v1.StreamPodSandboxesResponse;
+import dev.skiff.cri.v1.UpdatePodSandboxResourcesRequest;
+import dev.skiff.cri.v1.UpdatePodSandboxResourcesResponse;
 import dev.skiff.server.rpc.stream.StreamRpcs;
 import io.grpc.stub.StreamObserver;
 
@@ -166,6 +182,12 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
   }
 
   @Override
+  public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
+      StreamObserver<UpdatePodSandboxResourcesResponse> responses) {
+    UnaryCalls.run("UpdatePodSandboxResources", request, responses, sandbox, SandboxRpcs::updateResources);
+  }
+
+  @Override
   public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> responses) {
     UnaryCalls.run("CreateContainer", request, responses, containers, ContainerRpcs::create);
   }
@@ -208,6 +230,12 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
   @Override
   public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> responses) {
     UnaryCalls.run("ExecSync", request, responses, containers, ContainerRpcs::execSync);
+  }
+
+  @Override
+  public void checkpointContainer(CheckpointContainerRequest request,
+      StreamObserver<CheckpointContainerResponse> responses) {
+    UnaryCalls.run("CheckpointContainer", request, responses, containers, ContainerRpcs::checkpoint);
   }
 
   @Override
@@ -266,5 +294,46 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
   @Override
   public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> responses) {
     UnaryCalls.run("PortForward", request, responses, streams, StreamRpcs::portForward);
+  }
+
+  @Override
+  public void streamPodSandboxes(StreamPodSandboxesRequest request,
+      StreamObserver<StreamPodSandboxesResponse> responses) {
+    ListStreams.run("StreamPodSandboxes", ListPodSandboxRequest.newBuilder().setFilter(request.getFilter()).build(),
+        responses, sandbox, SandboxRpcs::list, r -> r.getItemsList(),
+        part -> StreamPodSandboxesResponse.newBuilder().addAllPodSandboxes(part).build());
+  }
+
+  @Override
+  public void streamContainers(StreamContainersRequest request, StreamObserver<StreamContainersResponse> responses) {
+    ListStreams.run("StreamContainers", ListContainersRequest.newBuilder().setFilter(request.getFilter()).build(),
+        responses, containers, ContainerRpcs::list, r -> r.getContainersList(),
+        part -> StreamContainersResponse.newBuilder().addAllContainers(part).build());
+  }
+
+  @Override
+  public void streamContainerStats(StreamContainerStatsRequest request,
+      StreamObserver<StreamContainerStatsResponse> responses) {
+    ListStreams.run("StreamContainerStats",
+        ListContainerStatsRequest.newBuilder().setFilter(request.getFilter()).build(),
+        responses, stats, StatsRpcs::listContainerStats, r -> r.getStatsList(),
+        part -> StreamContainerStatsResponse.newBuilder().addAllContainerStats(part).build());
+  }
+
+  @Override
+  public void streamPodSandboxStats(StreamPodSandboxStatsRequest request,
+      StreamObserver<StreamPodSandboxStatsResponse> responses) {
+    ListStreams.run("StreamPodSandboxStats",
+        ListPodSandboxStatsRequest.newBuilder().setFilter(request.getFilter()).build(),
+        responses, stats, StatsRpcs::listPodSandboxStats, r -> r.getStatsList(),
+        part -> StreamPodSandboxStatsResponse.newBuilder().addAllPodSandboxStats(part).build());
+  }
+
+  @Override
+  public void streamPodSandboxMetrics(StreamPodSandboxMetricsRequest request,
+      StreamObserver<StreamPodSandboxMetricsResponse> responses) {
+    ListStreams.run("StreamPodSandboxMetrics", ListPodSandboxMetricsRequest.getDefaultInstance(),
+        responses, stats, StatsRpcs::listPodSandboxMetrics, r -> r.getPodMetricsList(),
+        part -> StreamPodSandboxMetricsResponse.newBuilder().addAllPodSandboxMetrics(part).build());
   }
 }

@@ -3,6 +3,7 @@ package dev.skiff.server.grpc;
 import dev.skiff.cri.v1.RuntimeServiceGrpc;
 import dev.skiff.server.rpc.Rpc;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Function;
 
@@ -29,11 +30,15 @@ final class UnaryCalls {
   static <G, Q, R> void run(String method, Q request, StreamObserver<R> responses, G group,
       Function<G, Rpc<Q, R>> rpc) {
     if (group == null) {
-      responses.onError(Status.UNIMPLEMENTED
-          .withDescription("Method " + RuntimeServiceGrpc.SERVICE_NAME + "/" + method + " is unimplemented")
-          .asRuntimeException());
+      responses.onError(unimplemented(method));
       return;
     }
     run(method, request, responses, rpc.apply(group));
+  }
+
+  static StatusRuntimeException unimplemented(String method) {
+    return Status.UNIMPLEMENTED
+        .withDescription("Method " + RuntimeServiceGrpc.SERVICE_NAME + "/" + method + " is unimplemented")
+        .asRuntimeException();
   }
 }

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  *   <li>bundle with a shim state file: re-adopt the shim; the container is whatever its files
  *       say (a container that exited meanwhile shows its real exit code);</li>
  *   <li>no shim state: the create never finished (crash), or the host rebooted and the run
- *       directory is gone: release what exists (mount, cgroup, directories), drop the record.</li>
+ *       directory is gone: release what exists (mount, cgroup, directories), drop the record.
+ *       A shim that is still creating (its control socket exists, its state file not yet: it
+ *       outlived the crashed skiffd and is setting the container up) is waited for first, so
+ *       recovery never deletes the bundle under a shim that is about to report.</li>
  * </ul>
  * Then bundles and writable layers that no record names (a crash before the record was
  * written cannot leave any; a crash while removing can) are killed, unmounted and deleted.
@@ -33,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContainerRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerRecovery.class);
+  /** How long a shim that outlived the crash may take to finish a create. */
+  private static final Duration SHIM_SETTLING = Duration.ofSeconds(10);
 
   /** Releases a record's mount, cgroup and directories (the containers part's teardown). */
   @FunctionalInterface
@@ -44,6 +49,11 @@ public final class ContainerRecovery {
 
   public static void run(ContainerStore store, ShimLauncher launcher, Release release, Path bundles, Path layers)
       throws IOException {
+    run(store, launcher, release, bundles, layers, SHIM_SETTLING);
+  }
+
+  static void run(ContainerStore store, ShimLauncher launcher, Release release, Path bundles, Path layers,
+      Duration shimSettling) throws IOException {
     List<ContainerRecord> records = store.loadFromDisk();
     Set<Path> kept = new HashSet<>();
     int running = 0;
@@ -51,6 +61,7 @@ public final class ContainerRecovery {
     for (ContainerRecord record : records) {
       try {
         Bundle bundle = new Bundle(Path.of(record.bundleDir()));
+        awaitShimStillCreating(bundle, shimSettling);
         if (Files.exists(bundle.stateFile())) {
           ContainerProcess process = launcher.adopt(bundle);
           store.publish(record, process);
@@ -74,6 +85,23 @@ public final class ContainerRecovery {
     cleanOrphans(launcher, bundles, kept);
     cleanOrphans(null, layers, kept);
     LOG.info("Recovered {} containers ({} running)", recovered, running);
+  }
+
+  /**
+   * The monitor opens its control socket before it sets the container up and writes its
+   * state file after; it removes the socket when setup fails. Socket without state file: a
+   * create still under way, which ends one way or the other within moments.
+   */
+  private static void awaitShimStillCreating(Bundle bundle, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    boolean logged = false;
+    while (!Files.exists(bundle.stateFile()) && Files.exists(bundle.socket()) && System.nanoTime() < deadline) {
+      if (!logged) {
+        LOG.info("Waiting for the shim in {} to finish creating its container", bundle.dir());
+        logged = true;
+      }
+      Thread.sleep(10);
+    }
   }
 
   private static void cleanOrphans(ShimLauncher launcher, Path parent, Set<Path> kept) {

@@ -5,8 +5,8 @@ import dev.skiff.runtime.pod.PodSandbox;
 import java.util.Map;
 
 /**
- * Everything skiff knows about one pod sandbox. Metadata, labels, annotations and config
- * never change; state and sandbox change only through {@link PodStore#update}.
+ * Everything skiff knows about one pod sandbox. Metadata, labels and annotations never change;
+ * state, sandbox and the config's resources change only through {@link PodStore#update}.
  * {@code configJson} is the PodSandboxConfig as the CRI sent it, for verbose status.
  */
 public record PodRecord(
@@ -33,5 +33,11 @@ public record PodRecord(
   public PodRecord withState(PodState newState, PodSandbox newSandbox) {
     return new PodRecord(id, metadata, labels, annotations, createdAtNanos, newState, runtimeHandler, networkMode,
         pidMode, ipcMode, targetId, logDirectory, newSandbox, configJson);
+  }
+
+  /** After UpdatePodSandboxResources: the same pod with the config kubelet now holds for it. */
+  public PodRecord withConfigJson(String newConfigJson) {
+    return new PodRecord(id, metadata, labels, annotations, createdAtNanos, state, runtimeHandler, networkMode,
+        pidMode, ipcMode, targetId, logDirectory, sandbox, newConfigJson);
   }
 }

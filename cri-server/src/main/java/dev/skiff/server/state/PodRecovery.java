@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,12 @@ import org.slf4j.LoggerFactory;
  *       network (bridge, veths, nftables) may be older, newer or gone (after a reboot).</li>
  *   <li>A READY pod whose pinned network namespace is no longer mounted lost its kernel side
  *       (reboot): it becomes NOTREADY, and kubelet will remove it.</li>
+ *   <li>A READY pod whose veth or IP reservation is gone was in StopPodSandbox (containers
+ *       stopped, network half detached) when skiffd died: the stop is finished (NOTREADY), so
+ *       it neither claims an address IPAM may hand out again nor gets host ports back.</li>
+ *   <li>The record is written once the pod is built, so a crash during RunPodSandbox leaves
+ *       a pod directory no record names: it is torn down here (namespaces, /dev/shm, veth,
+ *       cgroup), before the network is set up.</li>
  *   <li>The nftables table is rebuilt from scratch at start, so READY pods' host ports are
  *       re-added here; IP reservations not held by a READY pod are released.</li>
  * </ul>
@@ -33,6 +40,10 @@ public final class PodRecovery {
 
   public static void run(PodStore pods, PodRuntime runtime, Subnet current) throws Exception {
     List<PodRecord> records = pods.load();
+    int orphans = runtime.removeOrphans(records.stream().map(PodRecord::id).collect(Collectors.toSet()));
+    if (orphans > 0) {
+      LOG.info("Removed {} half-created pod sandboxes", orphans);
+    }
     PodNetwork network = runtime.network();
     List<PodRecord> ready = new ArrayList<>();
     for (PodRecord record : records) {
@@ -43,6 +54,15 @@ public final class PodRecovery {
         String netns = record.sandbox().netns();
         if (netns != null && !PinnedNamespaces.isPinned(Path.of(netns))) {
           LOG.warn("Pod sandbox {} lost its network namespace {}; marking it NOT_READY", shortId(record), netns);
+          var stopped = runtime.stop(record.sandbox());
+          pods.update(record.id(), old -> old.withState(PodState.NOTREADY, stopped));
+          continue;
+        }
+        String ip = record.sandbox().ip();
+        if (ip != null && !network.attached(record.id(), ip, record.sandbox().hostVeth())) {
+          // StopPodSandbox stops the containers first, then detaches: this one was cut short there.
+          LOG.warn("Pod sandbox {} was being stopped (its network is half torn down); finishing the stop",
+              shortId(record));
           var stopped = runtime.stop(record.sandbox());
           pods.update(record.id(), old -> old.withState(PodState.NOTREADY, stopped));
           continue;

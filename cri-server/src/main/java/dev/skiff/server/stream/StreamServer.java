@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.io.File;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -65,11 +66,12 @@ public final class StreamServer implements StreamUrls, AutoCloseable {
       ssl = SslContextBuilder.forServer(new File(config.tlsCertFile()), new File(config.tlsKeyFile())).build();
     }
     return start(InetAddress.getByName(config.address()), config.port(), Duration.ofSeconds(config.tokenTtlSeconds()),
-        ssl, backend, STREAM_CREATION_TIMEOUT);
+        ssl, backend, STREAM_CREATION_TIMEOUT, Duration.ofSeconds(config.idleTimeoutSeconds()));
   }
 
+  /** idleTimeout zero: connections may stay idle for ever. */
   static StreamServer start(InetAddress address, int port, Duration tokenTtl, SslContext ssl, StreamBackend backend,
-      Duration streamCreationTimeout) throws IOException {
+      Duration streamCreationTimeout, Duration idleTimeout) throws IOException {
     StreamTokens tokens = new StreamTokens(tokenTtl);
     ExecutorService io = ioThreads();
     StreamContext context = new StreamContext(tokens, backend, io, streamCreationTimeout);
@@ -82,6 +84,11 @@ public final class StreamServer implements StreamUrls, AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel channel) {
+            if (!idleTimeout.isZero()) {
+              channel.pipeline()
+                  .addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                  .addLast("idle-close", new IdleConnectionCloser());
+            }
             if (ssl != null) {
               channel.pipeline().addLast("tls", ssl.newHandler(channel.alloc()));
             }

@@ -60,7 +60,9 @@
  *       from the stream's header, never from the CRI request.</li>
  * </ul>
  *
- * <h2>Not yet</h2>
- * The 4 h idle timeout.
+ * <h2>Idle connections</h2>
+ * A connection on which nothing moved either way for {@code streaming.idle_timeout_seconds}
+ * (4 h by default, as kubelet's and containerd's) is closed; the session cleans up as for a
+ * client that vanished.
  */
 package dev.skiff.server.stream;

@@ -97,6 +97,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void imageLimitsAndPinnedImagesAreReadAndValidated() throws IOException {
+    Path file = write("skiff.toml", """
+        [image]
+        max_layer_unpacked_bytes = 1048576
+        free_space_reserve_bytes = 0
+        pinned_images = ["registry.k8s.io/pause:3.9", "quay.io/skiff/*"]
+        """);
+    SkiffConfig config = ConfigLoader.load(file, true, Map.of());
+    assertEquals(1048576L, config.image().maxLayerUnpackedBytes());
+    assertEquals(0L, config.image().freeSpaceReserveBytes());
+    assertEquals(List.of("registry.k8s.io/pause:3.9", "quay.io/skiff/*"), config.image().pinnedImages());
+
+    Path badGlob = write("skiff.toml", "[image]\npinned_images = [\"quay.io/*/pause\"]\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(badGlob, true, Map.of()));
+    assertEquals("image.pinned_images", e.key());
+    assertTrue(e.getMessage().contains("quay.io/*/pause"), e.getMessage());
+    Path zeroCap = write("skiff.toml", "[image]\nmax_layer_unpacked_bytes = 0\n");
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(zeroCap, true, Map.of()));
+    assertEquals("image.max_layer_unpacked_bytes", e.key());
+    Path negativeReserve = write("skiff.toml", "[image]\nfree_space_reserve_bytes = -1\n");
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(negativeReserve, true, Map.of()));
+    assertEquals("image.free_space_reserve_bytes", e.key());
+  }
+
+  @Test
   void badMirrorUrlIsNamed() throws IOException {
     Path file = write("skiff.toml", "[registries.\"gcr.io\"]\nmirrors = [\"ftp://x\"]\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, true, Map.of()));
@@ -128,7 +153,7 @@ class ConfigLoaderTest {
   @Test
   void streamingDefaultsToLoopbackAnyPortOneMinuteTokensNoTls() {
     StreamingConfig streaming = ConfigLoader.load(null, false, Map.of()).streaming();
-    assertEquals(new StreamingConfig("127.0.0.1", 0, 60, "", ""), streaming);
+    assertEquals(new StreamingConfig("127.0.0.1", 0, 60, "", "", 14400), streaming);
     assertFalse(streaming.tls());
   }
 

@@ -158,4 +158,14 @@ class ImageServiceAdapterTest {
     assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
     assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10));
   }
+
+  @Test
+  void aLayerOverItsUnpackLimitsIsResourceExhaustedWithTheStoresMessage() {
+    String message = "layer sha256:" + "b".repeat(64) + " of x/y:z: it unpacks to more than 4 bytes, the cap set by "
+        + "image.max_layer_unpacked_bytes";
+    StatusRuntimeException e = ErrorMapper.toStatus("PullImage",
+        new dev.skiff.image.ImageStoreException(dev.skiff.image.ImageStoreException.Kind.RESOURCE_EXHAUSTED, message));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+    assertEquals(message, e.getStatus().getDescription());
+  }
 }

@@ -35,12 +35,13 @@ class FoundationIT {
       assertEquals(skiffd.socket().toString(), info.path("config").path("daemon").path("socket").asText());
 
       assertEquals("", skiffd.crictl("ps", "-a", "-q").orThrow("crictl ps").stdout().strip());
-      // CheckpointContainer is not built: UNIMPLEMENTED, never a fake success.
+      // CheckpointContainer of an unknown container: NOT_FOUND, never a fake success (CheckpointIT does the rest).
       CommandResult checkpoint = skiffd.crictl("checkpoint", "--export", skiffd.dir().resolve("c.tar").toString(),
           "0123456789ab");
       assertNotEquals(0, checkpoint.exitCode());
-      assertTrue(checkpoint.stderr().contains("Unimplemented"), checkpoint.stderr());
-      // The daemon is unharmed by the unimplemented call.
+      assertTrue(checkpoint.stderr().contains("NotFound"), checkpoint.stderr());
+      assertFalse(Files.exists(skiffd.dir().resolve("c.tar")));
+      // The daemon is unharmed by the refused call.
       skiffd.crictl("version").orThrow("crictl version after checkpoint");
       assertTrue(skiffd.logText().contains("serving CRI v1"), skiffd.logText());
     }

@@ -23,6 +23,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -39,6 +40,11 @@ class ImageServiceIT {
   private static final String CONFIG = """
       {"User":"1000","Env":["PATH=/bin","GREETING=hello"],"Entrypoint":["/bin/sh","-c"],
        "Cmd":["echo $GREETING"],"WorkingDir":"/work","StopSignal":"SIGTERM"}""";
+  // vfs_cap_data v2 as the kernel stores security.capability: effective, CAP_SETUID | CAP_SETFCAP
+  // permitted; bytes 0x80 that are no UTF-8 (commons-compress alone used to corrupt them).
+  private static final byte[] CAPABILITY = {0x01, 0x00, 0x00, 0x02, (byte) 0x80, 0x00, 0x00, (byte) 0x80, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 0, 0};
+  private static final byte[] BINARY_XATTR = {0x01, 0x00, (byte) 0xff, (byte) 0xfe};
   private static Path layouts;
   private static Path boxLayout;
   private static Written box;
@@ -67,12 +73,17 @@ class ImageServiceIT {
         .file("etc/group", "root:x:0:\napp:x:1000:\n")
         .file("etc/motd", "removed by the next layer\n")
         .dir("var", 0755).dir("var/cache", 0755).file("var/cache/old", "hidden by the opaque dir\n")
-        .dir("tmp", 01777);
+        .dir("tmp", 01777)
+        // As real images have it: the target climbs above the layer root, which is data
+        // resolved inside the container's root ("/.." is "/").
+        .dir("usr", 0755).dir("usr/bin", 0755).symlink("usr/bin/env", "../../../bin/busybox");
     image.layer(Compression.ZSTD)
         .dir("etc", 0755).file("etc/.wh.motd", "")
         .dir("var/cache", 0755).file("var/cache/.wh..wh..opq", "").file("var/cache/new", "new\n")
         .dir("work", 0755).file("work/owned", "x".getBytes(StandardCharsets.UTF_8), 0640, 1000, 1000);
-    image.layer(Compression.NONE).file("etc/hostname", "skiff-test\n");
+    image.layer(Compression.NONE).file("etc/hostname", "skiff-test\n")
+        .paxRecords(Map.of("SCHILY.xattr.security.capability", CAPABILITY, "SCHILY.xattr.user.binary", BINARY_XATTR))
+        .file("bin/ping", "a file with capabilities".getBytes(StandardCharsets.UTF_8), 0755, 0, 0);
     return image;
   }
 
@@ -140,6 +151,8 @@ class ImageServiceIT {
       assertEquals("y", new String(FileSystemCalls.lgetxattr(middle.resolve("var/cache"), "trusted.overlay.opaque")));
       assertEquals(1000, Files.getAttribute(middle.resolve("work/owned"), "unix:uid"));
       assertEquals("skiff-test\n", Files.readString(top.resolve("etc/hostname")));
+      assertArrayEquals(CAPABILITY, FileSystemCalls.lgetxattr(top.resolve("bin/ping"), "security.capability"));
+      assertArrayEquals(BINARY_XATTR, FileSystemCalls.lgetxattr(top.resolve("bin/ping"), "user.binary"));
 
       // The kernel agrees: as overlay lowerdirs, the whiteout hides etc/motd and the opaque
       // directory hides what lower layers had in var/cache.
@@ -153,6 +166,9 @@ class ImageServiceIT {
         assertEquals("skiff-test\n", Files.readString(merged.resolve("etc/hostname")));
         assertTrue(Files.isRegularFile(merged.resolve("etc/passwd")));
         assertEquals(Path.of("busybox"), Files.readSymbolicLink(merged.resolve("bin/sh")));
+        assertEquals(Path.of("../../../bin/busybox"), Files.readSymbolicLink(merged.resolve("usr/bin/env")));
+        assertArrayEquals(BINARY_XATTR, FileSystemCalls.lgetxattr(merged.resolve("bin/ping"), "user.binary"));
+        assertArrayEquals(CAPABILITY, FileSystemCalls.lgetxattr(merged.resolve("bin/ping"), "security.capability"));
       } finally {
         Commands.run(List.of("umount", merged.toString())).orThrow("umount " + merged);
       }

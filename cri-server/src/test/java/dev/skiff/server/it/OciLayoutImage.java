@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -65,6 +66,28 @@ public final class OciLayoutImage {
       TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_LINK);
       entry.setLinkName(target);
       return put(entry, null);
+    }
+
+    /**
+     * A PAX extended header ('x') with these records, byte for byte, for the next entry:
+     * the writer's own PAX support takes only String values.
+     */
+    public Layer paxRecords(Map<String, byte[]> records) {
+      ByteArrayOutputStream data = new ByteArrayOutputStream();
+      records.forEach((key, value) -> {
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        int rest = 1 + keyBytes.length + 1 + value.length + 1;
+        int length = rest + String.valueOf(rest).length();
+        if (String.valueOf(length).length() != String.valueOf(rest).length()) {
+          length++;
+        }
+        data.writeBytes((length + " " + key + "=").getBytes(StandardCharsets.UTF_8));
+        data.writeBytes(value);
+        data.write('\n');
+      });
+      TarArchiveEntry header = new TarArchiveEntry("PaxHeaders/next", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+      header.setSize(data.size());
+      return put(header, data.toByteArray());
     }
 
     private Layer put(TarArchiveEntry entry, byte[] content) {

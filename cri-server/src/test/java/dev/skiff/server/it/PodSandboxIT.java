@@ -3,12 +3,18 @@ package dev.skiff.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skiff.cri.v1.LinuxContainerResources;
+import dev.skiff.cri.v1.PodSandboxStatusRequest;
 import dev.skiff.cri.v1.RemovePodSandboxRequest;
 import dev.skiff.cri.v1.StopPodSandboxRequest;
+import dev.skiff.cri.v1.UpdatePodSandboxResourcesRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -177,6 +183,54 @@ class PodSandboxIT {
     }
     pod.assertNothingLeft(skiffd);
     assertFalse(Files.exists(Path.of(pod.cgroupDirectories().get(0)).getParent()), "empty cgroup parent is left");
+  }
+
+  @Test
+  void updatePodSandboxResourcesResizesThePodCgroupAndRecordsTheConfig() throws Exception {
+    long mib = 1024 * 1024;
+    String id = PodConfigs.run(skiffd, "resize", "\"linux\": {\"resources\": {\"memory_limit_in_bytes\": "
+        + 64 * mib + ", \"cpu_period\": 100000, \"cpu_quota\": 50000}}");
+    PodSandboxLeaks pod = PodSandboxLeaks.inspect(skiffd, id);
+    Path memory = cgroupIn(pod, "memory");
+    Path cpu = cgroupIn(pod, "cpu");
+    assertEquals(64 * mib, Long.parseLong(Files.readString(memory.resolve("memory.limit_in_bytes")).strip()));
+    try (CriClient client = new CriClient(skiffd.socket())) {
+      client.runtime().updatePodSandboxResources(UpdatePodSandboxResourcesRequest.newBuilder().setPodSandboxId(id)
+          .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(128 * mib)
+              .setCpuPeriod(100000).setCpuQuota(150000))
+          .setOverhead(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(16 * mib))
+          .build());
+      assertEquals(144 * mib, Long.parseLong(Files.readString(memory.resolve("memory.limit_in_bytes")).strip()));
+      assertEquals("150000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip());
+      JsonNode config = JSON.readTree(client.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+          .setPodSandboxId(id).setVerbose(true).build()).getInfoOrThrow("info")).path("config");
+      assertEquals(128 * mib, config.path("linux").path("resources").path("memoryLimitInBytes").asLong());
+      assertEquals(16 * mib, config.path("linux").path("overhead").path("memoryLimitInBytes").asLong());
+      assertTrue(Files.readString(skiffd.stateDir().resolve("pods").resolve(id + ".json")).contains("150000"),
+          "the new config is not in the pod's record");
+
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> client.runtime().updatePodSandboxResources(
+          UpdatePodSandboxResourcesRequest.newBuilder().setPodSandboxId(id).build()));
+      assertCode(Status.Code.NOT_FOUND, () -> client.runtime().updatePodSandboxResources(
+          UpdatePodSandboxResourcesRequest.newBuilder().setPodSandboxId("nosuchpod")
+              .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(mib)).build()));
+      skiffd.crictl("stopp", id).orThrow("stopp");
+      assertCode(Status.Code.FAILED_PRECONDITION, () -> client.runtime().updatePodSandboxResources(
+          UpdatePodSandboxResourcesRequest.newBuilder().setPodSandboxId(id)
+              .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(mib)).build()));
+    }
+    skiffd.crictl("rmp", id).orThrow("rmp");
+  }
+
+  private static Path cgroupIn(PodSandboxLeaks pod, String hierarchy) {
+    return pod.cgroupDirectories().stream().filter(dir -> dir.startsWith("/sys/fs/cgroup/" + hierarchy + "/"))
+        .map(Path::of).findFirst().orElseThrow(() -> new AssertionError("no " + hierarchy + " cgroup in "
+            + pod.cgroupDirectories()));
+  }
+
+  private static void assertCode(Status.Code code, Runnable call) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
+    assertEquals(code, e.getStatus().getCode(), e.getMessage());
   }
 
   @Test

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Security boundaries at the CRI: the real skiffd in a private netns, crictl, the critest
- * busybox image, and a hostile image built here (absolute symlinks naming host directories;
- * the image store already refuses relative ones that climb out of the layer).
+ * busybox image, and a hostile image built here (absolute symlinks naming host directories,
+ * and a relative one climbing far above the layer root: the image store keeps every target
+ * as data, so the runtime must resolve them inside the rootfs).
  */
 class SecurityIT {
   private static final String HOSTILE = "skiff/hostile:v1";
@@ -49,6 +50,7 @@ class SecurityIT {
         .symlink("bin/sh", "busybox")
         .symlink("abs", hostTarget.toString())
         .symlink("up", "/")
+        .symlink("climb", "../../../../../../../../..")
         .dir("tmp", 01777);
     image.write(layout, "{\"Cmd\": [\"/bin/sh\"]}");
     hostileRegistry.push(layout, HOSTILE, null);
@@ -192,6 +194,7 @@ class SecurityIT {
     var mounts = config.putArray("mounts");
     mounts.addObject().put("container_path", "/abs/data").put("host_path", source.toString());
     mounts.addObject().put("container_path", "/up" + hostTarget + "/more").put("host_path", source.toString());
+    mounts.addObject().put("container_path", "/climb" + hostTarget + "/third").put("host_path", source.toString());
     String id = sleeper(pod, podConfig, config);
     exec(skiffd, id, "/bin/busybox", "sh", "-c", "echo from-container > /abs/data/written");
 
@@ -201,6 +204,7 @@ class SecurityIT {
     assertEquals("host\n", Files.readString(hostTarget.resolve("marker")));
     // Inside, the symlinks resolve within the rootfs: the mounts sit at rootfs/<hostTarget>/{data,more}.
     assertEquals("from-container", exec(skiffd, id, "/bin/busybox", "cat", hostTarget + "/more/written").strip());
+    assertEquals("from-container", exec(skiffd, id, "/bin/busybox", "cat", hostTarget + "/third/written").strip());
     skiffd.crictl("stopp", pod).orThrow("stopp");
     skiffd.crictl("rmp", pod).orThrow("rmp");
   }

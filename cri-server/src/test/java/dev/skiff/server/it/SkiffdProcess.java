@@ -70,11 +70,7 @@ public final class SkiffdProcess implements AutoCloseable {
   }
 
   private void launch() throws IOException {
-    List<String> command = netns.wrap(List.of(Tools.skiffd().toString(), "--config", config.toString()));
-    process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
-        .start();
+    spawn();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -86,6 +82,19 @@ public final class SkiffdProcess implements AutoCloseable {
       sleep(50);
     }
     throw new AssertionError("skiffd did not listen on " + socket() + " within 30 s:\n" + logText());
+  }
+
+  private void spawn() throws IOException {
+    List<String> command = netns.wrap(List.of(Tools.skiffd().toString(), "--config", config.toString()));
+    process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+        .start();
+  }
+
+  /** Starts skiffd again on the same state without waiting for it (to crash it during recovery). */
+  public void spawnAgain() throws IOException {
+    spawn();
   }
 
   private static boolean answers(Path socket) {

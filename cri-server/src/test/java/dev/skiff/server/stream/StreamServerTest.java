@@ -52,7 +52,7 @@ class StreamServerTest {
   static void start() throws IOException {
     backend = new HostProcessBackend();
     server = StreamServer.start(InetAddress.getLoopbackAddress(), 0, Duration.ofMinutes(1), null, backend,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2), Duration.ZERO);
     clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     echo = new EchoServer();
   }

@@ -37,7 +37,7 @@ class StreamServerTlsTest {
     openssl.getInputStream().readAllBytes();
     assertTrue(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0, "openssl failed");
 
-    StreamingConfig config = new StreamingConfig("127.0.0.1", 0, 60, cert.toString(), key.toString());
+    StreamingConfig config = new StreamingConfig("127.0.0.1", 0, 60, cert.toString(), key.toString(), 0);
     try (StreamServer server = StreamServer.start(config, new HostProcessBackend())) {
       String url = server.urlFor(new PendingStream.Exec("c", List.of("true"), new Stdio(false, true, false, false)));
       assertTrue(url.startsWith("https://127.0.0.1:"), url);

@@ -23,6 +23,8 @@ import dev.skiff.image.registry.RegistryTransports;
 import dev.skiff.image.snapshot.SnapshotStore;
 import dev.skiff.image.unpack.Decompression;
 import dev.skiff.image.unpack.LayerUnpacker;
+import dev.skiff.image.unpack.LowerView;
+import dev.skiff.image.unpack.UnpackBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,6 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImagePuller {
   private static final Logger LOG = LoggerFactory.getLogger(ImagePuller.class);
+  private static final long MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
   /** Keeps what a pull is about to reference safe from garbage collection until it is indexed. */
   public interface Protection {
@@ -127,6 +130,12 @@ public final class ImagePuller {
     manifests.forEach(m -> blobs.add(m.digest()));
     blobs.add(manifest.config().digest());
     manifest.layers().forEach(l -> blobs.add(l.digest()));
+    if (manifest.config().size() > MAX_CONFIG_BYTES) {
+      // Read whole into memory to parse: a hostile manifest must not make skiffd download
+      // and load gigabytes (containers/image caps configs at the same 4 MiB).
+      throw ImageStoreException.badContent("config " + manifest.config().digest() + " of " + what + " declares "
+          + manifest.config().size() + " bytes, more than the 4 MiB an image config may have");
+    }
     AutoCloseable held = protection.protect(blobs, List.of());
     try {
       Path configPath = content.fetch(manifest.config().digest(), manifest.config().size(),
@@ -190,8 +199,14 @@ public final class ImagePuller {
         TimeUnit.MILLISECONDS);
     try {
       List<CompletableFuture<Void>> futures = new ArrayList<>();
+      CompletableFuture<Void> below = CompletableFuture.completedFuture(null);
+      List<Path> lowerTopFirst = new ArrayList<>();
       for (LayerRecord layer : layers) {
-        futures.add(layerFuture(session, what, layer, slots, progress));
+        CompletableFuture<Void> future = layerFuture(session, what, layer, slots, progress,
+            new Lower(below, List.copyOf(lowerTopFirst)));
+        futures.add(future);
+        below = future;
+        lowerTopFirst.add(0, snapshots.path(layer.chainIdDigest()));
       }
       try {
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
@@ -203,8 +218,14 @@ public final class ImagePuller {
     }
   }
 
+  /** The layers below one layer: done when all of them are committed; their snapshot directories, top first. */
+  private record Lower(CompletableFuture<Void> committed, List<Path> snapshotsTopFirst) {}
+
+  /** A layer unpacked into a prepared directory, not yet published. */
+  private record Unpacked(Path prepared, Digest chainId, String what, LayerUnpacker.Result result, long started) {}
+
   private CompletableFuture<Void> layerFuture(RegistrySession session, String what, LayerRecord layer, Semaphore slots,
-      PullProgress progress) {
+      PullProgress progress, Lower lower) {
     Digest chainId = layer.chainIdDigest();
     if (snapshots.contains(chainId)) {
       progress.layersDone.incrementAndGet();
@@ -219,10 +240,14 @@ public final class ImagePuller {
     workers.execute(() -> {
       try {
         slots.acquire();
+        Unpacked unpacked;
         try {
-          ensureLayer(session, what, layer, progress.received);
+          unpacked = unpackLayer(session, what, layer, progress.received);
         } finally {
           slots.release();
+        }
+        if (unpacked != null) {
+          commitLayer(unpacked, lower);
         }
         progress.layersDone.incrementAndGet();
         // Out of the map before completing, so a retry after a failure fetches afresh.
@@ -236,21 +261,23 @@ public final class ImagePuller {
     return mine;
   }
 
-  private void ensureLayer(RegistrySession session, String what, LayerRecord layer, AtomicLong received)
+  /** Unpacks a layer into a prepared directory (null when its snapshot exists already). */
+  private Unpacked unpackLayer(RegistrySession session, String what, LayerRecord layer, AtomicLong received)
       throws IOException {
     Digest blob = layer.blobDigest();
     Digest chainId = layer.chainIdDigest();
-    String layerWhat = "layer " + blob.shortHex() + " of " + what;
+    String layerWhat = "layer " + blob + " of " + what;
     if (snapshots.contains(chainId)) {
       received.addAndGet(layer.size());
-      return;
+      return null;
     }
     long started = System.nanoTime();
     Path prepared = snapshots.prepare(chainId);
     try {
+      LayerUnpacker.Result result;
       if (content.contains(blob)) {
         try (InputStream stored = Files.newInputStream(content.path(blob))) {
-          unpackVerified(stored, prepared, Digest.parse(layer.diffId()), layerWhat);
+          result = unpackVerified(stored, prepared, Digest.parse(layer.diffId()), layerWhat);
         }
         received.addAndGet(layer.size());
       } else {
@@ -258,7 +285,7 @@ public final class ImagePuller {
             ReadAhead network = new ReadAhead(guard(session.blob(blob, layerWhat), layerWhat), ingest, received,
                 workers)) {
           try {
-            unpackVerified(network, prepared, Digest.parse(layer.diffId()), layerWhat);
+            result = unpackVerified(network, prepared, Digest.parse(layer.diffId()), layerWhat);
           } catch (ImageStoreException e) {
             if (e.kind() == Kind.BAD_CONTENT) {
               // Garbage from a wrong blob makes a bad tar too: report the digest mismatch if that is the cause.
@@ -271,21 +298,51 @@ public final class ImagePuller {
           ingest.commit();
         }
       }
-      snapshots.commit(prepared, chainId);
-      LOG.info("Unpacked {} as snapshot {} in {} ms", layerWhat, chainId.shortHex(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      return new Unpacked(prepared, chainId, layerWhat, result, started);
     } catch (IOException | RuntimeException e) {
       snapshots.discard(prepared);
       throw e;
     }
   }
 
-  private static void unpackVerified(InputStream compressed, Path target, Digest diffId, String what)
+  /**
+   * Publishes an unpacked layer. When the layer created directories only as parents, they
+   * are first reconciled with the layers below (see {@link LowerView}), which means waiting
+   * until those are committed; the download slot is free by then.
+   */
+  private void commitLayer(Unpacked unpacked, Lower lower) throws IOException {
+    try {
+      if (!unpacked.result().implicitDirectories().isEmpty() && !lower.snapshotsTopFirst().isEmpty()) {
+        try {
+          lower.committed().join();
+        } catch (CompletionException e) {
+          Exception cause = unwrap(e);
+          throw new ImageStoreException(cause instanceof ImageStoreException ise ? ise.kind() : Kind.INTERNAL,
+              unpacked.what() + " cannot be published: a layer below it failed: " + cause.getMessage(), cause);
+        }
+        try {
+          new LowerView(lower.snapshotsTopFirst()).reconcile(unpacked.prepared(), unpacked.result().implicitDirectories());
+        } catch (ImageStoreException e) {
+          throw new ImageStoreException(e.kind(), unpacked.what() + ": " + e.getMessage(), e);
+        }
+      }
+      snapshots.commit(unpacked.prepared(), unpacked.chainId());
+      LOG.info("Unpacked {} as snapshot {} in {} ms", unpacked.what(), unpacked.chainId().shortHex(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - unpacked.started()));
+    } catch (IOException | RuntimeException e) {
+      snapshots.discard(unpacked.prepared());
+      throw e;
+    }
+  }
+
+  private LayerUnpacker.Result unpackVerified(InputStream compressed, Path target, Digest diffId, String what)
       throws IOException {
     Digest actual;
+    LayerUnpacker.Result result;
     try {
-      DigestingInputStream tar = new DigestingInputStream(Decompression.open(compressed));
-      LayerUnpacker.unpack(tar, target);
+      UnpackBudget budget = new UnpackBudget(Decompression.open(compressed), settings.unpackLimits(), target);
+      DigestingInputStream tar = new DigestingInputStream(budget);
+      result = LayerUnpacker.unpack(tar, target, budget::chargeWritten);
       actual = tar.drainAndDigest();
     } catch (ImageStoreException e) {
       throw new ImageStoreException(e.kind(), what + ": " + e.getMessage(), e);
@@ -295,6 +352,7 @@ public final class ImagePuller {
     if (!actual.equals(diffId)) {
       throw ImageStoreException.badContent(what + " unpacks to diff ID " + actual + ", the config says " + diffId);
     }
+    return result;
   }
 
   private InputStream guard(InputStream network, String what) {

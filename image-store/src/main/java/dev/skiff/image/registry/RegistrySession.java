@@ -28,6 +28,7 @@ public final class RegistrySession {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_REDIRECTS = 5;
   private static final long MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+  private static final int MAX_TOKEN_BYTES = 1024 * 1024;
 
   private final RegistryEndpoint endpoint;
   private final String repository;
@@ -163,9 +164,9 @@ public final class RegistrySession {
       }
     }
     request.timeout(headerTimeout).header("User-Agent", "skiff");
-    HttpResponse<byte[]> response;
+    HttpResponse<InputStream> response;
     try {
-      response = endpoint.client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response = endpoint.client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while fetching a token from " + realm);
@@ -173,14 +174,30 @@ public final class RegistrySession {
       throw unavailable("cannot reach the token service " + realm + " of registry " + endpoint.describe() + ": "
           + describe(e), e);
     }
-    if (response.statusCode() == 401 || response.statusCode() == 403) {
-      throw authenticationFailed(what, "the token service rejected the credentials"
-          + (credentials.user().isEmpty() ? "" : " of user '" + credentials.user() + "'"));
+    byte[] bytes;
+    try (InputStream in = response.body()) {
+      if (response.statusCode() == 401 || response.statusCode() == 403) {
+        throw authenticationFailed(what, "the token service rejected the credentials"
+            + (credentials.user().isEmpty() ? "" : " of user '" + credentials.user() + "'"));
+      }
+      if (response.statusCode() != 200) {
+        throw unavailable("token service " + realm + " answered HTTP " + response.statusCode(), null);
+      }
+      // The realm comes from the registry's challenge: never let it fill skiffd's heap.
+      bytes = in.readNBytes(MAX_TOKEN_BYTES + 1);
     }
-    if (response.statusCode() != 200) {
-      throw unavailable("token service " + realm + " answered HTTP " + response.statusCode(), null);
+    if (bytes.length > MAX_TOKEN_BYTES) {
+      throw unavailable("token service " + realm + " answered with more than 1 MiB", null);
     }
-    JsonNode body = JSON.readTree(response.body());
+    JsonNode body;
+    try {
+      body = JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw unavailable("token service " + realm + " answered with something that is not JSON", e);
+    }
+    if (body == null || !body.isObject()) {
+      throw unavailable("token service " + realm + " answered with something that is not a JSON object", null);
+    }
     String token = Optional.ofNullable(body.get("token")).or(() -> Optional.ofNullable(body.get("access_token")))
         .map(JsonNode::asText).orElse("");
     if (token.isEmpty()) {

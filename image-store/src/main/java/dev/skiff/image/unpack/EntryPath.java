@@ -55,28 +55,6 @@ public record EntryPath(List<String> components) {
     return new EntryPath(parts);
   }
 
-  /**
-   * Whether a relative symlink target, resolved lexically from this entry's directory,
-   * climbs above the snapshot root. Absolute targets are resolved by the container
-   * inside its own root, and the unpacker never follows a link, so they stay allowed.
-   */
-  public static boolean relativeTargetEscapes(EntryPath link, String target) {
-    if (target.startsWith("/")) {
-      return false;
-    }
-    int depth = link.components.size() - 1;
-    for (String part : target.split("/")) {
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
-      }
-      depth += part.equals("..") ? -1 : 1;
-      if (depth < 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Override
   public String toString() {
     return components.isEmpty() ? "/" : String.join("/", components);

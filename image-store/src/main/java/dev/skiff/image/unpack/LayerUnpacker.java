@@ -17,6 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -28,13 +30,18 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * lowerdir: OCI whiteouts become overlay whiteouts (char device 0:0) and opaque
  * directories get {@code trusted.overlay.opaque=y}.
  *
- * <p>Security boundary: nothing is ever written outside {@code root}. Entry names with
- * {@code ..} or a leading {@code /} are refused; every parent directory is checked with
- * lstat to be a real directory (a symlink from the archive is never traversed); files are
- * created with O_EXCL|O_NOFOLLOW; ownership, xattrs and times are set with the l-variants;
- * hardlinks must name a non-directory already unpacked in this layer; relative symlinks
- * that climb above the root are refused. Xattrs in the trusted.overlay namespace are
- * dropped: only the unpacker decides what overlay sees as a whiteout or opaque directory.
+ * <p>Security boundary: nothing is ever written outside {@code root}, and no entry is
+ * written through a symlink. Entry names with {@code ..} or a leading {@code /} are
+ * refused; every parent directory is checked with lstat to be a real directory (a symlink
+ * from the archive is never traversed); files are created with O_EXCL|O_NOFOLLOW;
+ * ownership, xattrs and times are set with the l-variants; hardlinks must name a
+ * non-directory already unpacked in this layer. A symlink's target is data, resolved later
+ * inside the container's root, so any target is kept, absolute or climbing (as containerd
+ * does). Directories created only as parents are reported in {@link Result} so that
+ * {@link LowerView#reconcile} can refuse the ones that would cover a lower layer's
+ * symlink. Xattrs in the trusted.overlay namespace are dropped: only the unpacker decides
+ * what overlay sees as a whiteout or opaque directory. PAX {@code SCHILY.xattr} values are
+ * set byte for byte as {@link RawXattrTap} read them.
  */
 public final class LayerUnpacker {
   private static final String WHITEOUT_PREFIX = ".wh.";
@@ -43,19 +50,30 @@ public final class LayerUnpacker {
   private static final String LIBARCHIVE_XATTR_PREFIX = "LIBARCHIVE.xattr.";
   private static final int COPY_BUFFER = 128 * 1024;
 
-  /** What one unpack wrote. */
-  public record Result(long entries, long fileBytes) {}
+  /**
+   * What one unpack wrote; {@code implicitDirectories} are the directories it created only
+   * as parents, each with the first entry that needed it.
+   */
+  public record Result(long entries, long fileBytes, Map<EntryPath, String> implicitDirectories) {
+    public Result {
+      implicitDirectories = Collections.unmodifiableMap(new LinkedHashMap<>(implicitDirectories));
+    }
+  }
 
   private record DeferredTime(Path path, long seconds, long nanos) {}
 
   private final Path root;
   private final List<DeferredTime> directoryTimes = new ArrayList<>();
+  private final Map<EntryPath, String> implicitDirectories = new LinkedHashMap<>();
   private final byte[] buffer = new byte[COPY_BUFFER];
   private long entries;
   private long fileBytes;
 
-  private LayerUnpacker(Path root) {
+  private final WriteBudget budget;
+
+  private LayerUnpacker(Path root, WriteBudget budget) {
     this.root = root;
+    this.budget = budget;
   }
 
   /**
@@ -65,15 +83,39 @@ public final class LayerUnpacker {
    * @throws ImageStoreException BAD_CONTENT naming the entry for a hostile or malformed entry
    */
   public static Result unpack(InputStream tar, Path root) throws IOException {
-    LayerUnpacker unpacker = new LayerUnpacker(root);
-    TarArchiveInputStream archive = new TarArchiveInputStream(new NonClosingInputStream(tar),
-        StandardCharsets.UTF_8.name());
+    return unpack(tar, root, bytes -> { });
+  }
+
+  /** What file content an unpack writes, charged as it is written (sparse entries write more than the stream holds). */
+  @FunctionalInterface
+  public interface WriteBudget {
+    void charge(long bytes) throws IOException;
+  }
+
+  /** As {@link #unpack(InputStream, Path)}, charging every byte of file content written to {@code budget}. */
+  public static Result unpack(InputStream tar, Path root, WriteBudget budget) throws IOException {
+    LayerUnpacker unpacker = new LayerUnpacker(root, budget);
+    RawXattrTap tap = new RawXattrTap(new NonClosingInputStream(tar));
+    TarArchiveInputStream archive = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name());
     TarArchiveEntry entry;
+    long index = 0;
     while ((entry = nextEntry(archive)) != null) {
-      unpacker.write(entry, archive);
+      unpacker.write(entry, archive, rawXattrs(tap.current(), index++, entry));
     }
     unpacker.applyDirectoryTimes();
-    return new Result(unpacker.entries, unpacker.fileBytes);
+    return new Result(unpacker.entries, unpacker.fileBytes, unpacker.implicitDirectories);
+  }
+
+  /** The tap's raw xattrs when it saw this very entry (same position and name), else null. */
+  private static Map<String, byte[]> rawXattrs(RawXattrTap.Seen seen, long index, TarArchiveEntry entry) {
+    if (seen == null || seen.index() != index || !stripSlash(seen.name()).equals(stripSlash(entry.getName()))) {
+      return null;
+    }
+    return seen.xattrs();
+  }
+
+  private static String stripSlash(String name) {
+    return name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
   }
 
   private static TarArchiveEntry nextEntry(TarArchiveInputStream archive) throws IOException {
@@ -104,7 +146,7 @@ public final class LayerUnpacker {
     }
   }
 
-  private void write(TarArchiveEntry entry, InputStream content) throws IOException {
+  private void write(TarArchiveEntry entry, InputStream content, Map<String, byte[]> rawXattrs) throws IOException {
     entries++;
     String name = entry.getName();
     EntryPath path = EntryPath.parse(name, "layer entry");
@@ -112,7 +154,7 @@ public final class LayerUnpacker {
       if (!entry.isDirectory()) {
         throw ImageStoreException.badContent("layer entry '" + name + "' names the root but is not a directory");
       }
-      applyMetadata(entry, root, true);
+      applyMetadata(entry, root, true, rawXattrs);
       return;
     }
     Path parent = ensureParents(path.parent(), name);
@@ -128,19 +170,16 @@ public final class LayerUnpacker {
         removeExisting(target, existing);
         Files.createDirectory(target);
       }
-      applyMetadata(entry, target, true);
+      implicitDirectories.remove(path);
+      applyMetadata(entry, target, true, rawXattrs);
     } else if (entry.isSymbolicLink()) {
       String linkTarget = entry.getLinkName();
       if (linkTarget == null || linkTarget.isEmpty() || linkTarget.indexOf('\0') >= 0) {
         throw ImageStoreException.badContent("symlink '" + name + "' has an empty or invalid target");
       }
-      if (EntryPath.relativeTargetEscapes(path, linkTarget)) {
-        throw ImageStoreException.badContent(
-            "symlink '" + name + "' -> '" + linkTarget + "' leads outside the layer root");
-      }
       removeExisting(target, lstat(target));
       Files.createSymbolicLink(target, Path.of(linkTarget));
-      applyMetadata(entry, target, false);
+      applyMetadata(entry, target, false, rawXattrs);
     } else if (entry.isLink()) {
       writeHardlink(entry, target, name);
     } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
@@ -149,7 +188,7 @@ public final class LayerUnpacker {
       long dev = entry.isFIFO() ? 0 : FileSystemCalls.makedev(entry.getDevMajor(), entry.getDevMinor());
       removeExisting(target, lstat(target));
       FileSystemCalls.mknod(target, type | (entry.getMode() & 07777), dev);
-      applyMetadata(entry, target, false);
+      applyMetadata(entry, target, false, rawXattrs);
     } else if (isRegularFile(entry)) {
       removeExisting(target, lstat(target));
       try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -158,9 +197,10 @@ public final class LayerUnpacker {
         while ((n = readContent(content)) > 0) {
           out.write(buffer, 0, n);
           fileBytes += n;
+          budget.charge(n);
         }
       }
-      applyMetadata(entry, target, false);
+      applyMetadata(entry, target, false, rawXattrs);
     } else {
       throw ImageStoreException.badContent(
           "layer entry '" + name + "' has unsupported tar type '" + (char) entry.getLinkFlag() + "'");
@@ -176,11 +216,14 @@ public final class LayerUnpacker {
   /** Creates missing parents as 0755 root-owned dirs; refuses any parent that is not a real directory. */
   private Path ensureParents(EntryPath parentPath, String entryName) throws IOException {
     Path dir = root;
+    List<String> walked = new ArrayList<>();
     for (String component : parentPath.components()) {
       dir = dir.resolve(component);
+      walked.add(component);
       BasicFileAttributes attributes = lstat(dir);
       if (attributes == null) {
         Files.createDirectory(dir);
+        implicitDirectories.putIfAbsent(new EntryPath(walked), entryName);
       } else if (!attributes.isDirectory()) {
         throw ImageStoreException.badContent("layer entry '" + entryName + "' lies under '" + root.relativize(dir)
             + "', which is " + (attributes.isSymbolicLink() ? "a symlink" : "not a directory"));
@@ -231,20 +274,30 @@ public final class LayerUnpacker {
     Files.createLink(target, source);
   }
 
-  private void applyMetadata(TarArchiveEntry entry, Path target, boolean directory) throws IOException {
+  private void applyMetadata(TarArchiveEntry entry, Path target, boolean directory, Map<String, byte[]> rawXattrs)
+      throws IOException {
     FileSystemCalls.lchown(target, (int) entry.getLongUserId(), (int) entry.getLongGroupId());
     if (!entry.isSymbolicLink()) {
       // After chown: chown clears setuid/setgid.
       FileSystemCalls.chmod(target, entry.getMode());
     }
+    boolean schily = entry.getExtraPaxHeaders().keySet().stream().anyMatch(k -> k.startsWith(XATTR_PAX_PREFIX));
+    if (schily && rawXattrs == null) {
+      throw ImageStoreException.badContent("layer entry '" + entry.getName()
+          + "' has PAX xattrs whose raw bytes could not be read (malformed PAX or tar headers)");
+    }
+    if (rawXattrs != null) {
+      for (Map.Entry<String, byte[]> xattr : rawXattrs.entrySet()) {
+        if (!xattr.getKey().startsWith("trusted.overlay.")) {
+          FileSystemCalls.lsetxattr(target, xattr.getKey(), xattr.getValue());
+        }
+      }
+    }
     for (Map.Entry<String, String> header : entry.getExtraPaxHeaders().entrySet()) {
       String key = header.getKey();
       String xattr;
       byte[] value;
-      if (key.startsWith(XATTR_PAX_PREFIX)) {
-        xattr = key.substring(XATTR_PAX_PREFIX.length());
-        value = header.getValue().getBytes(StandardCharsets.UTF_8);
-      } else if (key.startsWith(LIBARCHIVE_XATTR_PREFIX)) {
+      if (key.startsWith(LIBARCHIVE_XATTR_PREFIX)) {
         xattr = java.net.URLDecoder.decode(key.substring(LIBARCHIVE_XATTR_PREFIX.length()), StandardCharsets.UTF_8);
         try {
           value = Base64.getDecoder().decode(header.getValue());
@@ -259,9 +312,10 @@ public final class LayerUnpacker {
       }
       FileSystemCalls.lsetxattr(target, xattr, value);
     }
-    long millis = entry.getModTime().getTime();
-    long seconds = Math.floorDiv(millis, 1000);
-    long nanos = Math.floorMod(millis, 1000) * 1_000_000L;
+    // PAX mtime carries nanoseconds; getModTime() would cut them to milliseconds.
+    java.time.Instant mtime = entry.getLastModifiedTime().toInstant();
+    long seconds = mtime.getEpochSecond();
+    long nanos = mtime.getNano();
     if (directory) {
       directoryTimes.add(new DeferredTime(target, seconds, nanos));
     } else {

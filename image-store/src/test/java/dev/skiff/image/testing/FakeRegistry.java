@@ -32,6 +32,7 @@ public final class FakeRegistry implements AutoCloseable {
   private final Map<String, AtomicInteger> blobRequests = new ConcurrentHashMap<>();
   private volatile String user;
   private volatile String password;
+  private volatile byte[] tokenAnswer;
   private static final String TOKEN = "token-" + System.nanoTime();
 
   public FakeRegistry() throws IOException {
@@ -54,6 +55,11 @@ public final class FakeRegistry implements AutoCloseable {
   public void requireAuth(String user, String password) {
     this.user = user;
     this.password = password;
+  }
+
+  /** Makes the token service answer 200 with this body instead of a token. */
+  public void answerTokensWith(byte[] body) {
+    this.tokenAnswer = body;
   }
 
   public void fault(Digest blob, Fault fault) {
@@ -100,7 +106,8 @@ public final class FakeRegistry implements AutoCloseable {
       send(exchange, 401, "{\"details\":\"incorrect username or password\"}".getBytes(), null);
       return;
     }
-    send(exchange, 200, ("{\"token\":\"" + TOKEN + "\"}").getBytes(), "application/json");
+    byte[] answer = tokenAnswer;
+    send(exchange, 200, answer != null ? answer : ("{\"token\":\"" + TOKEN + "\"}").getBytes(), "application/json");
   }
 
   private void handle(HttpExchange exchange) throws IOException {

@@ -53,12 +53,14 @@ class HostileTarFuzzTest {
   }
 
   private static String target(Random random, Path outside) {
-    return switch (random.nextInt(6)) {
+    return switch (random.nextInt(8)) {
       case 0 -> outside.toString();
       case 1 -> outside + "/secret";
       case 2 -> "../outside";
       case 3 -> "../../outside/secret";
       case 4 -> "/";
+      case 5 -> "../../../../../..";
+      case 6 -> "s/../../outside";
       default -> name(random, outside);
     };
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.image.ImageStoreException;
+import dev.skiff.image.testing.RawTar;
 import dev.skiff.image.testing.TarBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -149,13 +150,46 @@ class LayerUnpackerTest {
   }
 
   @Test
-  void refusesRelativeSymlinksThatClimbOut() throws IOException {
-    assertRefused(new TarBuilder().symlink("a/up", "../../outside").build(), "leads outside");
+  void keepsSymlinkTargetsThatClimbOrAreAbsoluteAsData() throws IOException {
+    // As containerd does: a target is resolved later inside the container's root, where
+    // ".." at "/" stays at "/"; the unpacker never follows it.
+    unpack(new TarBuilder()
+        .file("bin/busybox", "BB")
+        .symlink("usr/bin/x", "../../../bin/busybox")
+        .symlink("a/up", "../../outside")
+        .symlink("abs", outside.toString())
+        .symlink("evil", "../../..")
+        .build());
+    assertEquals(Path.of("../../../bin/busybox"), Files.readSymbolicLink(root.resolve("usr/bin/x")));
+    assertEquals(Path.of("../../outside"), Files.readSymbolicLink(root.resolve("a/up")));
+    assertEquals(outside, Files.readSymbolicLink(root.resolve("abs")));
+    assertEquals(Path.of("../../.."), Files.readSymbolicLink(root.resolve("evil")));
+    assertOutsideUntouched();
+  }
+
+  @Test
+  void refusesWritingThroughAClimbingSymlink() throws IOException {
+    assertRefused(new TarBuilder().symlink("evil", "../../..").file("evil/x", "pwned").build(),
+        "'evil', which is a symlink");
+    assertRefused(new TarBuilder().symlink("evil", "..").dir("evil/outside", 0755).build(), "which is a symlink");
+    assertRefused(new TarBuilder().symlink("evil", "../outside").file("evil/.wh.secret", "").build(),
+        "which is a symlink");
+    assertRefused(new TarBuilder().dir("d", 0755).symlink("d/up", "../../outside").file("d/up/.wh..wh..opq", "").build(),
+        "which is a symlink");
+  }
+
+  @Test
+  void refusesWritingThroughAnAbsoluteSymlinkToEtc() throws IOException {
+    assertRefused(new TarBuilder().symlink("evil", "/etc").file("evil/passwd", "root::0:0::/:/bin/sh").build(),
+        "'evil', which is a symlink");
   }
 
   @Test
   void refusesHardlinksOutOfTheLayer() throws IOException {
     assertRefused(new TarBuilder().hardlink("h", "../outside/secret").build(), "'..'");
+    assertRefused(new TarBuilder().hardlink("h", "../../etc/passwd").build(), "'..'");
+    assertRefused(new TarBuilder().symlink("up", "../../..").hardlink("h", "up/etc/passwd").build(),
+        "does not name a file unpacked in this layer");
     assertRefused(new TarBuilder().hardlink("h", outside.resolve("secret").toString()).build(), "absolute");
     assertRefused(new TarBuilder().symlink("s", outside.toString()).hardlink("h", "s/secret").build(),
         "does not name a file unpacked in this layer");
@@ -179,5 +213,87 @@ class LayerUnpackerTest {
   @Test
   void refusesAFileNamedAsTheRoot() throws IOException {
     assertRefused(new TarBuilder().file(".", "x").build(), "root");
+  }
+
+  // security.capability as the kernel stores it (vfs_cap_data v2): magic 0x02000001
+  // (effective), permitted = CAP_SETUID | CAP_SETFCAP, so bytes 0x80 that are no UTF-8.
+  private static final byte[] CAPABILITY = {0x01, 0x00, 0x00, 0x02, (byte) 0x80, 0x00, 0x00, (byte) 0x80, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 0, 0};
+  private static final byte[] BINARY = {0x01, 0x00, (byte) 0xff, (byte) 0xfe, (byte) 0x80, (byte) 0xc3, 0x28};
+
+  @Test
+  void binaryPaxXattrValuesAreSetByteForByte() throws IOException {
+    byte[] bigContent = new byte[700];
+    java.util.Arrays.fill(bigContent, (byte) 'p');
+    unpack(new RawTar()
+        .dir("bin")
+        .pax('x', Map.of("SCHILY.xattr.security.capability", CAPABILITY, "SCHILY.xattr.user.bin", BINARY))
+        .file("bin/ping", bigContent)
+        .file("bin/plain", "no xattrs".getBytes(StandardCharsets.UTF_8))
+        .pax('x', Map.of("SCHILY.xattr.user.nul", new byte[] {0, 0, (byte) 0xff}))
+        .dir("etc")
+        .build());
+    Path ping = root.resolve("bin/ping");
+    assertEquals(700, Files.size(ping));
+    assertArrayEquals(CAPABILITY, FileSystemCalls.lgetxattr(ping, "security.capability"));
+    assertArrayEquals(BINARY, FileSystemCalls.lgetxattr(ping, "user.bin"));
+    assertNull(FileSystemCalls.lgetxattr(root.resolve("bin/plain"), "user.bin"), "a local PAX header applies to one entry");
+    assertArrayEquals(new byte[] {0, 0, (byte) 0xff}, FileSystemCalls.lgetxattr(root.resolve("etc"), "user.nul"));
+  }
+
+  @Test
+  void globalPaxXattrsApplyToEveryLaterEntryUnlessALocalHeaderUnsetsThem() throws IOException {
+    unpack(new RawTar()
+        .file("before", new byte[0])
+        .pax('g', Map.of("SCHILY.xattr.user.global", BINARY))
+        .file("a", "a".getBytes(StandardCharsets.UTF_8))
+        .pax('x', Map.of("SCHILY.xattr.user.global", new byte[0]))
+        .file("b", "b".getBytes(StandardCharsets.UTF_8))
+        .file("c", "c".getBytes(StandardCharsets.UTF_8))
+        .build());
+    assertNull(FileSystemCalls.lgetxattr(root.resolve("before"), "user.global"));
+    assertArrayEquals(BINARY, FileSystemCalls.lgetxattr(root.resolve("a"), "user.global"));
+    assertNull(FileSystemCalls.lgetxattr(root.resolve("b"), "user.global"));
+    assertArrayEquals(BINARY, FileSystemCalls.lgetxattr(root.resolve("c"), "user.global"));
+  }
+
+  @Test
+  void rawXattrsFollowLongNamesFromGnuAndPaxHeaders() throws IOException {
+    String gnuName = "d/" + "g".repeat(150);
+    String paxName = "d/" + "p".repeat(150);
+    unpack(new RawTar()
+        .gnuLongName(gnuName)
+        .pax('x', Map.of("SCHILY.xattr.user.gnu", BINARY))
+        .file("d/truncated-by-gnu", "g".getBytes(StandardCharsets.UTF_8))
+        .pax('x', Map.of("path", paxName.getBytes(StandardCharsets.UTF_8), "SCHILY.xattr.user.pax", CAPABILITY))
+        .file("d/truncated-by-pax", "p".getBytes(StandardCharsets.UTF_8))
+        .build());
+    assertArrayEquals(BINARY, FileSystemCalls.lgetxattr(root.resolve(gnuName), "user.gnu"));
+    assertArrayEquals(CAPABILITY, FileSystemCalls.lgetxattr(root.resolve(paxName), "user.pax"));
+  }
+
+  @Test
+  void libarchiveBase64XattrsStayExact() throws IOException {
+    unpack(new TarBuilder().file("f", "f".getBytes(StandardCharsets.UTF_8), 0644, 0, 0,
+        Map.of("LIBARCHIVE.xattr.user.lib", java.util.Base64.getEncoder().encodeToString(BINARY))).build());
+    assertArrayEquals(BINARY, FileSystemCalls.lgetxattr(root.resolve("f"), "user.lib"));
+  }
+
+  @Test
+  void reportsTheDirectoriesCreatedOnlyAsParents() throws IOException {
+    LayerUnpacker.Result result = LayerUnpacker.unpack(new ByteArrayInputStream(new TarBuilder()
+        .file("a/b/c", "c").dir("a", 0700).file("x/y", "y").build()), root);
+    assertEquals(Map.of(new EntryPath(java.util.List.of("a", "b")), "a/b/c", new EntryPath(java.util.List.of("x")), "x/y"),
+        result.implicitDirectories());
+  }
+
+  @Test
+  void paxMtimeKeepsItsNanoseconds() throws IOException {
+    unpack(new RawTar()
+        .pax('x', Map.of("mtime", "1600000000.123456789".getBytes(StandardCharsets.UTF_8)))
+        .file("precise", "p".getBytes(StandardCharsets.UTF_8))
+        .build());
+    assertEquals(java.time.Instant.ofEpochSecond(1_600_000_000L, 123_456_789L),
+        Files.getLastModifiedTime(root.resolve("precise")).toInstant());
   }
 }

@@ -25,6 +25,13 @@ public interface CgroupDriver {
    */
   void removeLeaf(String cgroup) throws CgroupException;
 
+  /**
+   * Lets the cgroup's processes open and create only the devices these rules allow (in order,
+   * later ones override earlier ones): v1 devices.deny/devices.allow, v2 a device BPF program.
+   * Done once, before the first process joins; the rules go away with the cgroup.
+   */
+  void restrictDevices(String cgroup, List<DeviceRule> rules) throws CgroupException;
+
   /** The cgroup's directory in each hierarchy, for leak checks and verbose status. */
   List<Path> directories(String cgroup);
 

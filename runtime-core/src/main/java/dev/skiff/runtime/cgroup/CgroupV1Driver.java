@@ -104,6 +104,28 @@ public final class CgroupV1Driver implements CgroupDriver {
     }
   }
 
+  /**
+   * The devices hierarchy's files. A host without one (or a hybrid host whose devices
+   * controller moved to cgroup2) gets the v2 program on the cgroup2 tree instead.
+   */
+  @Override
+  public void restrictDevices(String cgroup, List<DeviceRule> rules) throws CgroupException {
+    for (Hierarchy hierarchy : hierarchies) {
+      if (hierarchy.has("devices")) {
+        DeviceCgroup.applyV1(hierarchy.directory(cgroup), rules);
+        return;
+      }
+    }
+    for (Hierarchy hierarchy : hierarchies) {
+      if (hierarchy.v2()) {
+        DeviceCgroup.applyV2(hierarchy.directory(cgroup), rules);
+        return;
+      }
+    }
+    throw new CgroupException("cannot restrict devices of cgroup " + cgroup
+        + ": this host mounts neither a devices hierarchy nor cgroup2", null, false);
+  }
+
   @Override
   public void remove(String cgroup) throws CgroupException {
     CgroupException first = null;

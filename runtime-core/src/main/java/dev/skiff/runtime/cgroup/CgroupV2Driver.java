@@ -76,6 +76,11 @@ public final class CgroupV2Driver implements CgroupDriver {
   }
 
   @Override
+  public void restrictDevices(String cgroup, List<DeviceRule> rules) throws CgroupException {
+    DeviceCgroup.applyV2(hierarchy.directory(cgroup), rules);
+  }
+
+  @Override
   public void remove(String cgroup) throws CgroupException {
     CgroupRemoval.removeWithEmptyParents(hierarchy, cgroup);
   }

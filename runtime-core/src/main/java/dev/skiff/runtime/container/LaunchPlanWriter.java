@@ -26,6 +26,10 @@ public final class LaunchPlanWriter {
       line(out, "hostname", spec.hostname());
     }
     namespaces(out, spec.namespaces());
+    if (spec.cgroupFs() != null) {
+      // Unshared by the container once it is in its cgroups (container.c), so they are its root.
+      line(out, "namespace", "cgroup", "");
+    }
     spec.cgroupDirs().forEach(dir -> line(out, "cgroup", dir.toString()));
     if (spec.oomCounter() != null) {
       line(out, "oom_counter", spec.oomCounter().toString());
@@ -37,8 +41,15 @@ public final class LaunchPlanWriter {
     line(out, "root_propagation", hex(MountOptions.parse(List.of(spec.rootPropagation())).propagation()));
     for (OciMount m : spec.mounts()) {
       MountOptions o = MountOptions.parse(m.options());
+      if (m.type().equals("cgroup") && spec.cgroupFs() != null) {
+        cgroupFs(out, spec.cgroupFs(), o.flags());
+        continue;
+      }
       line(out, "mount", m.destination(), m.type(), m.source(), hex(o.flags()), hex(o.propagation()),
           o.recursiveReadOnly() ? "1" : "0", o.data());
+      if (m.idmap() != null) {
+        line(out, "mount_idmap", m.idmap().usernsPath());
+      }
     }
     List<DeviceNode> devices = new ArrayList<>(DeviceNode.DEFAULTS);
     devices.addAll(spec.extraDevices());
@@ -103,6 +114,17 @@ public final class LaunchPlanWriter {
             + Long.toUnsignedString(a.valueTwo()));
       }
       line(out, "seccomp_syscall", fields.toArray(String[]::new));
+    }
+  }
+
+  /** The cgroup mount as the shim makes it (src/main/c/cgroupfs.h), not as one mount(2). */
+  private static void cgroupFs(StringBuilder out, CgroupFsLayout layout, long flags) {
+    line(out, "cgroupfs", layout.unified() ? "unified" : "tmpfs", hex(flags));
+    for (CgroupFsLayout.Mount m : layout.mounts()) {
+      line(out, "cgroupfs_mount", m.name(), m.fsType(), m.data());
+    }
+    for (CgroupFsLayout.Link l : layout.links()) {
+      line(out, "cgroupfs_link", l.name(), l.target());
     }
   }
 

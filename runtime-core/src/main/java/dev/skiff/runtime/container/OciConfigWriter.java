@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.runtime.cgroup.DeviceRule;
 import dev.skiff.runtime.userns.IdMapping;
 import java.util.Collection;
 import java.util.Map;
@@ -43,6 +44,9 @@ public final class OciConfigWriter {
       node.put("type", m.type());
       node.put("source", m.source());
       strings(node.putArray("options"), m.options());
+      if (m.idmap() != null) {
+        idmappedMount(node, m);
+      }
     }
     root.set("linux", linux(spec));
     return root;
@@ -93,6 +97,9 @@ public final class OciConfigWriter {
     namespace(namespaces, "ipc", ns.ipc());
     namespace(namespaces, "uts", ns.uts());
     namespace(namespaces, "mount", "");
+    if (spec.cgroupFs() != null) {
+      namespace(namespaces, "cgroup", "");
+    }
     if (ns.user() != null) {
       namespace(namespaces, "user", ns.user().path());
       idMapping(linux.putArray("uidMappings"), ns.user().mappings().uids());
@@ -108,6 +115,21 @@ public final class OciConfigWriter {
       node.put("fileMode", d.fileMode());
       node.put("uid", d.uid());
       node.put("gid", d.gid());
+    }
+    ArrayNode deviceRules = linux.putObject("resources").putArray("devices");
+    for (DeviceRule rule : spec.deviceRules()) {
+      ObjectNode node = deviceRules.addObject();
+      node.put("allow", rule.allow());
+      if (rule.type() != 'a') {
+        node.put("type", String.valueOf(rule.type()));
+      }
+      if (rule.major() != DeviceRule.ANY) {
+        node.put("major", rule.major());
+      }
+      if (rule.minor() != DeviceRule.ANY) {
+        node.put("minor", rule.minor());
+      }
+      node.put("access", rule.access());
     }
     if (!spec.cgroupDirs().isEmpty()) {
       // OCI wants one path relative to the hierarchies' roots; the shim's plan has them all.
@@ -169,6 +191,13 @@ public final class OciConfigWriter {
       return dir;
     }
     return best.isEmpty() ? dir : dir.substring(best.length());
+  }
+
+  /** runtime-spec 1.2: the mount's own mappings and "ridmap" (idmap the rbind's submounts too). */
+  private static void idmappedMount(ObjectNode node, OciMount m) {
+    ((ArrayNode) node.get("options")).add(m.options().contains("rbind") ? "ridmap" : "idmap");
+    idMapping(node.putArray("uidMappings"), m.idmap().mappings().uids());
+    idMapping(node.putArray("gidMappings"), m.idmap().mappings().gids());
   }
 
   private static void idMapping(ArrayNode mappings, IdMapping mapping) {

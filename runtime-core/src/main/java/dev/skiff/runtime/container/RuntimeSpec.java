@@ -1,5 +1,6 @@
 package dev.skiff.runtime.container;
 
+import dev.skiff.runtime.cgroup.DeviceRule;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,14 @@ import java.util.Set;
  *
  * @param capabilities bounding, effective and permitted set (inheritable stays empty, as in
  *     containerd since CVE-2022-24769)
- * @param extraDevices devices from the CRI config, listed in config.json; the defaults
- *     ({@link DeviceNode#DEFAULTS}) are implied there, as for runc, and explicit in the plan
+ * @param extraDevices devices from the CRI config (and, for a privileged container, the
+ *     host's), listed in config.json; the defaults ({@link DeviceNode#DEFAULTS}) are implied
+ *     there, as for runc, and explicit in the plan
  * @param seccomp the resolved filter; null = unconfined
+ * @param deviceRules the device cgroup allowlist, in order (config.json's
+ *     linux.resources.devices); the cgroup driver applies it, not the shim
+ * @param cgroupFs what /sys/fs/cgroup shows, mounted in a new cgroup namespace; null = no
+ *     cgroup mount and the host's cgroup namespace (no cgroup directories known)
  * @param stdin the shim holds the process's stdin for attach clients (not an OCI field: runc
  *     takes stdin from its caller)
  * @param stdinOnce the shim closes that stdin when the first attached client's stdin ends
@@ -45,4 +51,6 @@ public record RuntimeSpec(
     List<Path> cgroupDirs,
     Path oomCounter,
     Path logPath,
-    String rootPropagation) {}
+    String rootPropagation,
+    List<DeviceRule> deviceRules,
+    CgroupFsLayout cgroupFs) {}

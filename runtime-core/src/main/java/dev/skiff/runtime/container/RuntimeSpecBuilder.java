@@ -36,7 +36,14 @@ public final class RuntimeSpecBuilder {
     boolean privileged = security.privileged();
     List<String> masked = privileged ? List.of() : orDefault(security.maskedPaths(), DefaultPaths.MASKED);
     List<String> readonly = privileged ? List.of() : orDefault(security.readonlyPaths(), DefaultPaths.READONLY);
-    List<OciMount> mounts = mounts(spec, privileged);
+    CgroupFsLayout cgroupFs = spec.cgroupDirs().isEmpty() ? null
+        : CgroupFsLayout.of(spec.cgroupDirs(), Files.readAllLines(Path.of("/proc/self/mountinfo")));
+    List<OciMount> mounts = mounts(spec, privileged, cgroupFs != null);
+    if (mounts.stream().noneMatch(m -> m.type().equals("cgroup"))) {
+      cgroupFs = null; // a CRI mount took /sys/fs/cgroup
+    }
+    BindIdmaps.checkSupported(mounts);
+    ContainerDevices devices = ContainerDevices.resolve(spec.devices(), privileged);
     boolean shared = spec.mounts().stream().anyMatch(m -> m.propagation() == MountRequest.Propagation.BIDIRECTIONAL);
     NamespacePaths ns = spec.namespaces();
     String hostname = ns.uts() != null && ns.uts().isEmpty() ? spec.pod().hostname() : null;
@@ -44,11 +51,12 @@ public final class RuntimeSpecBuilder {
     return new RuntimeSpec(args, env, cwd, user, caps, ambient, security.noNewPrivs(), seccomp, spec.rlimits(),
         spec.oomScoreAdj() == null ? null : spec.oomScoreAdj().intValue(), process.tty(), process.stdin(),
         process.stdinOnce(), rootfs,
-        security.readonlyRootfs(), hostname, mounts, devices(spec.devices()), ns, masked, readonly, spec.sysctls(),
-        spec.cgroupDirs(), spec.oomCounter(), spec.logPath(), shared ? "rshared" : "rslave");
+        security.readonlyRootfs(), hostname, mounts, devices.nodes(), ns, masked, readonly, spec.sysctls(),
+        spec.cgroupDirs(), spec.oomCounter(), spec.logPath(), shared ? "rshared" : "rslave", devices.rules(), cgroupFs);
   }
 
-  private static List<OciMount> mounts(ContainerSpec spec, boolean privileged) throws ContainerException {
+  private static List<OciMount> mounts(ContainerSpec spec, boolean privileged, boolean cgroupFs)
+      throws ContainerException {
     List<OciMount> mounts = new ArrayList<>();
     mounts.add(new OciMount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));
     mounts.add(new OciMount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")));
@@ -63,10 +71,16 @@ public final class RuntimeSpecBuilder {
     mounts.add(new OciMount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")));
     mounts.add(new OciMount("/sys", "sysfs", "sysfs",
         privileged ? List.of("nosuid", "noexec", "nodev", "rw") : List.of("nosuid", "noexec", "nodev", "ro")));
+    if (cgroupFs) {
+      // runc reads this as "the container's cgroups here", in the cgroup namespace the spec asks for.
+      mounts.add(new OciMount("/sys/fs/cgroup", "cgroup", "cgroup",
+          List.of("nosuid", "noexec", "nodev", "relatime", privileged ? "rw" : "ro")));
+    }
     String podFileMode = spec.security().readonlyRootfs() ? "ro" : "rw";
-    addPodFile(mounts, "/etc/hosts", spec.pod().hostsFile(), podFileMode);
-    addPodFile(mounts, "/etc/hostname", spec.pod().hostnameFile(), podFileMode);
-    addPodFile(mounts, "/etc/resolv.conf", spec.pod().resolvConf(), podFileMode);
+    MountIdmap podFileIdmap = BindIdmaps.podFile(spec.namespaces().user());
+    addPodFile(mounts, "/etc/hosts", spec.pod().hostsFile(), podFileMode, podFileIdmap);
+    addPodFile(mounts, "/etc/hostname", spec.pod().hostnameFile(), podFileMode, podFileIdmap);
+    addPodFile(mounts, "/etc/resolv.conf", spec.pod().resolvConf(), podFileMode, podFileIdmap);
     List<MountRequest> requested = new ArrayList<>(spec.mounts());
     // Parents before children: /data before /data/logs, whatever order the CRI gave.
     requested.sort(Comparator.comparingLong(m -> m.containerPath().chars().filter(c -> c == '/').count()));
@@ -83,38 +97,15 @@ public final class RuntimeSpecBuilder {
       if (m.recursiveReadOnly()) {
         options.add("rro");
       }
-      mounts.add(new OciMount(dest, "bind", m.hostPath(), options));
+      mounts.add(new OciMount(dest, "bind", m.hostPath(), options, BindIdmaps.volume(m, spec.namespaces().user())));
     }
     return mounts;
   }
 
-  private static void addPodFile(List<OciMount> mounts, String dest, String source, String mode) {
+  private static void addPodFile(List<OciMount> mounts, String dest, String source, String mode, MountIdmap idmap) {
     if (source != null) {
-      mounts.add(new OciMount(dest, "bind", source, List.of("rbind", "rprivate", mode)));
+      mounts.add(new OciMount(dest, "bind", source, List.of("rbind", "rprivate", mode), idmap));
     }
-  }
-
-  private static List<DeviceNode> devices(List<DeviceRequest> requests) throws ContainerException, IOException {
-    List<DeviceNode> nodes = new ArrayList<>();
-    for (DeviceRequest d : requests) {
-      Path host = Path.of(d.hostPath());
-      if (!Files.exists(host)) {
-        throw ContainerException.invalid("device '" + d.hostPath() + "' does not exist on the host");
-      }
-      int mode = (Integer) Files.getAttribute(host, "unix:mode");
-      long rdev = (Long) Files.getAttribute(host, "unix:rdev");
-      int type = mode & 0170000;
-      if (type != 0020000 && type != 0060000) {
-        throw ContainerException.invalid("'" + d.hostPath() + "' is not a device node");
-      }
-      // Linux dev_t encoding (glibc gnu_dev_major/minor).
-      long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
-      long minor = (rdev & 0xff) | ((rdev >>> 12) & 0xffffff00L);
-      String dest = d.containerPath() == null || d.containerPath().isEmpty() ? d.hostPath() : d.containerPath();
-      nodes.add(new DeviceNode(dest, type == 0060000 ? 'b' : 'c', major, minor, mode & 07777,
-          (Integer) Files.getAttribute(host, "unix:uid"), (Integer) Files.getAttribute(host, "unix:gid")));
-    }
-    return nodes;
   }
 
   private static List<String> orDefault(List<String> given, List<String> defaults) {

@@ -15,6 +15,7 @@ public final class IdmappedTrees {
   private static final int AT_EMPTY_PATH = 0x1000;
   private static final int OPEN_TREE_CLONE = 1;
   private static final int OPEN_TREE_CLOEXEC = 02000000;
+  private static final int AT_RECURSIVE = 0x8000;
   private static final long MOUNT_ATTR_IDMAP = 0x00100000L;
   private static final long MOUNT_ATTR_SIZE_VER0 = 32;
 
@@ -22,8 +23,17 @@ public final class IdmappedTrees {
 
   /** A detached idmapped clone of the mount at path, mapped through the user namespace at usernsFd. */
   public static int open(String path, int usernsFd) throws KernelException {
+    return open(path, usernsFd, false);
+  }
+
+  /**
+   * As {@link #open(String, int)}; with {@code recursive} the clone takes the mounts below path
+   * too (an rbind) and every one of them is idmapped.
+   */
+  public static int open(String path, int usernsFd, boolean recursive) throws KernelException {
     LibC libc = LibC.INSTANCE;
-    int tree = libc.open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    int recursion = recursive ? AT_RECURSIVE : 0;
+    int tree = libc.open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | recursion);
     if (tree < 0) {
       throw new KernelException("open_tree", path, LibC.errno());
     }
@@ -31,7 +41,7 @@ public final class IdmappedTrees {
     Pointer attr = Memory.allocateDirect(LibC.RUNTIME, (int) MOUNT_ATTR_SIZE_VER0, true);
     attr.putLong(0, MOUNT_ATTR_IDMAP);
     attr.putLong(24, usernsFd);
-    if (libc.mount_setattr(tree, "", AT_EMPTY_PATH, attr, MOUNT_ATTR_SIZE_VER0) != 0) {
+    if (libc.mount_setattr(tree, "", AT_EMPTY_PATH | recursion, attr, MOUNT_ATTR_SIZE_VER0) != 0) {
       int errno = LibC.errno();
       libc.close(tree);
       throw new KernelException("mount_setattr", "idmap " + path, errno);

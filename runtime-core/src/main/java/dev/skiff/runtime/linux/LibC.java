@@ -75,6 +75,10 @@ public interface LibC {
   @SaveError
   long recv(int fd, @Out byte[] buffer, long length, int flags);
 
+  // bpf(2) has no libc wrapper (Bpf): syscall(SYS_bpf, cmd, attr, size).
+  @SaveError
+  long syscall(long number, int cmd, jnr.ffi.Pointer attr, int size);
+
   static int errno() {
     return RUNTIME.getLastError();
   }

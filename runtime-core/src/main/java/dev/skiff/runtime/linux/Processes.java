@@ -52,8 +52,8 @@ public final class Processes {
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      // A process that is exiting still has its /proc directory, but reading it fails with ESRCH.
-      if ("No such process".equals(e.getMessage())) {
+      // A process that exits between open and read makes the read fail with ESRCH.
+      if (!Files.isDirectory(Path.of("/proc/" + pid)) || "No such process".equals(e.getMessage())) {
         return null;
       }
       throw e;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -65,6 +66,15 @@ public final class Ipam {
       // released concurrently: nothing to do
     } catch (IOException e) {
       throw new NetworkException(NetworkException.Kind.FAILED, "cannot release " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** The owner of address ("" for a torn reservation), empty when it is free. */
+  public synchronized Optional<String> owner(String address) throws IOException {
+    try {
+      return Optional.of(Files.readString(dir.resolve(address)).trim());
+    } catch (java.nio.file.NoSuchFileException free) {
+      return Optional.empty();
     }
   }
 

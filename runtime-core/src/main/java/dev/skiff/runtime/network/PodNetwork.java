@@ -2,6 +2,7 @@ package dev.skiff.runtime.network;
 
 import dev.skiff.runtime.linux.NamespaceThread;
 import dev.skiff.runtime.linux.Namespaces;
+import dev.skiff.runtime.linux.NetworkInterfaces;
 import dev.skiff.runtime.linux.KernelException;
 import dev.skiff.runtime.linux.RtNetlink;
 import java.io.IOException;
@@ -131,6 +132,16 @@ public final class PodNetwork {
     if (address != null) {
       ipam.release(address, podId);
     }
+  }
+
+  /**
+   * Whether a pod's network is whole: its host veth exists and its address is reserved for
+   * it. A detach cut short by a crash leaves one of them gone (the veth goes first).
+   */
+  public boolean attached(String podId, String ip, String hostVeth) throws IOException {
+    String address = ip.substring(0, ip.indexOf('/'));
+    return NetworkInterfaces.exists(hostVeth != null ? hostVeth : hostVethName(podId))
+        && ipam.owner(address).filter(podId::equals).isPresent();
   }
 
   /** Releases reservations of pods that no longer exist (address -> owner of live pods). */

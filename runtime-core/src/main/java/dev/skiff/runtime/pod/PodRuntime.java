@@ -2,6 +2,7 @@ package dev.skiff.runtime.pod;
 
 import dev.skiff.runtime.cgroup.CgroupDriver;
 import dev.skiff.runtime.cgroup.CgroupException;
+import dev.skiff.runtime.linux.Mounts;
 import dev.skiff.runtime.linux.Namespaces;
 import dev.skiff.runtime.network.NetworkException;
 import dev.skiff.runtime.network.PodNetwork;
@@ -11,7 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,7 @@ import org.slf4j.LoggerFactory;
  *   RUN_DIR/pods/ID/ns/user            the pod's own user namespace, which owns the others
  *   RUN_DIR/pods/ID/{hostname,hosts,resolv.conf}
  *   RUN_DIR/pods/ID/shm                 tmpfs, the pod's /dev/shm
+ *   RUN_DIR/pods/ID/cgroup              the pod's cgroup path, written before anything is built
  * </pre>
  * Lifecycle: create -> (READY) -> stop (network torn down) -> remove (everything else).
  * Every step of create pushes its undo; stop and remove tolerate anything already gone, so
@@ -30,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PodRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(PodRuntime.class);
+  static final String CGROUP_FILE = "cgroup";
 
   private final Path podsDir;
   private final PinnedNamespaces namespaces;
@@ -101,6 +106,9 @@ public final class PodRuntime {
     try {
       Files.createDirectories(dir);
       rollback.push("pod directory " + dir, () -> deleteTree(dir));
+      // The record is persisted only once the pod is built: a crash before then leaves this
+      // directory as the only trace, so it names the one thing not found below it, the cgroup.
+      Files.writeString(dir.resolve(CGROUP_FILE), cgroupOf(spec));
 
       String hostname = spec.hostname().isEmpty() ? hostHostname() : spec.hostname();
       Map<String, Path> pinned = namespaces.create(dir.resolve("ns"), spec.privateNetwork(), spec.privateIpc(),
@@ -173,6 +181,59 @@ public final class PodRuntime {
       cgroups.remove(pod.cgroup());
     } catch (CgroupException e) {
       throw new IOException("cannot remove the cgroup of pod " + pod.id().shortId() + ": " + e.getMessage(), e);
+    }
+    deleteTree(dir);
+  }
+
+  /**
+   * Tears down every pod directory that {@code knownIds} (the pods that have a record) does
+   * not name: what a crash during RunPodSandbox, before the record was written, left behind.
+   * Such a pod never had a container. Its veth goes with its network namespace, its address
+   * with IPAM reconciliation, its host ports with the nftables table rebuilt at start.
+   * Returns how many were removed; one that cannot be is logged and left for the next start.
+   */
+  public int removeOrphans(Set<String> knownIds) throws IOException {
+    if (!Files.isDirectory(podsDir)) {
+      return 0;
+    }
+    List<Path> orphans;
+    try (Stream<Path> entries = Files.list(podsDir)) {
+      orphans = entries.filter(dir -> !knownIds.contains(dir.getFileName().toString())).toList();
+    }
+    int removed = 0;
+    for (Path dir : orphans) {
+      try {
+        removeOrphan(dir);
+        removed++;
+      } catch (Exception e) {
+        LOG.error("Cannot remove the half-created pod in {}: {}", dir, e.toString());
+      }
+    }
+    return removed;
+  }
+
+  private void removeOrphan(Path dir) throws IOException, CgroupException, NetworkException {
+    String id = dir.getFileName().toString();
+    LOG.info("Removing half-created pod sandbox {}: no record names it (crash during RunPodSandbox)", id);
+    if (id.length() >= 12) {
+      network.detach(id, null, PodNetwork.hostVethName(id), List.of());
+    }
+    Path nsDir = dir.resolve("ns");
+    // The user namespace last: it owns the others.
+    for (String kind : new String[] {"net", "ipc", "uts", "user"}) {
+      Path file = nsDir.resolve(kind);
+      while (Mounts.unmount(file.toString(), Mounts.MNT_DETACH)) {
+        // a pin made twice is unmounted twice
+      }
+    }
+    Path shm = dir.resolve("shm");
+    while (Mounts.unmount(shm.toString(), Mounts.MNT_DETACH)) {
+      // as above
+    }
+    Path cgroupFile = dir.resolve(CGROUP_FILE);
+    String cgroup = Files.exists(cgroupFile) ? Files.readString(cgroupFile).strip() : "";
+    if (!cgroup.isEmpty()) {
+      cgroups.remove(cgroup);
     }
     deleteTree(dir);
   }

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * Proves on a real pure-cgroup-v2 kernel that the limits {@link CgroupV2Driver} writes take
  * effect: memory.max OOM-kills a memory hog and memory.events counts it, pids.max stops a
  * fork bomb, cpu.max throttles, controllers reach the pod through cgroup.subtree_control,
- * cgroup.freeze stops a busy process and cgroup.kill empties a cgroup tree at once.
+ * cgroup.freeze stops a busy process, cgroup.kill empties a cgroup tree at once, and the
+ * device program of {@link CgroupDriver#restrictDevices} decides every open and mknod.
  *
  * <p>Run by {@code bin/cgv2-vm-test} inside the QEMU guest of {@code bin/cgv2-vm} (this
  * machine is hybrid). A main, not a JUnit class: the guest runs Java about ten times slower,
@@ -51,6 +52,7 @@ public final class CgroupV2KernelCheck {
     check.run("cpu.max throttles a busy loop, cpu.weight from shares", check::cpuLimit);
     check.run("cgroup.freeze stops and resumes a busy loop", check::freeze);
     check.run("cgroup.kill empties a pod with two containers", check::killTree);
+    check.run("a device program denies unlisted devices, grants listed ones their access", check::devices);
     check.run("remove deletes pod cgroups and their empty parents", check::removal);
     check.stopAll();
     System.out.println(check.failures == 0 ? "CgroupV2KernelCheck: all checks passed"
@@ -172,8 +174,48 @@ public final class CgroupV2KernelCheck {
     require(b.exitValue() == 128 + 9, "container b ended with " + b.exitValue());
   }
 
+  private void devices() throws Exception {
+    driver.create("kubepods/pod-dev/ctr", CgroupLimits.NONE);
+    List<DeviceRule> rules = new ArrayList<>(DeviceRule.DEFAULTS);
+    rules.add(DeviceRule.allow('b', 7, 0, "r")); // as a CRI device /dev/loop0 with "r"
+    driver.restrictDevices("kubepods/pod-dev/ctr", rules);
+    Path nodes = Files.createTempDirectory(Path.of("/run"), "devcheck");
+    // Each line: "what: <stderr of the attempt>". Without a loop driver in the guest, a read
+    // that the program lets through ends in ENXIO from the block layer, never EPERM.
+    String out = runIn("kubepods/pod-dev/ctr", "d=" + nodes + "; mknod $d/sda b 8 0 && mknod $d/loop b 7 0 && echo mknod: ok;"
+        + " echo \"sda: $(head -c 1 $d/sda 2>&1 >/dev/null)\";"
+        + " echo \"loop-read: $(head -c 1 $d/loop 2>&1 >/dev/null)\";"
+        + " echo \"loop-write: $( (echo x > $d/loop) 2>&1)\";"
+        + " echo \"null: $( (echo x > /dev/null) 2>&1)ok\";"
+        + " echo \"zero: $(head -c 3 /dev/zero | wc -c)\"");
+    Map<String, String> lines = new java.util.HashMap<>();
+    for (String line : out.split("\n")) {
+      int colon = line.indexOf(": ");
+      if (colon > 0) {
+        lines.put(line.substring(0, colon), line.substring(colon + 2));
+      }
+    }
+    require("ok".equals(lines.get("mknod")), "mknod refused: " + out);
+    require(lines.getOrDefault("sda", "").contains("Operation not permitted"), "/dev/sda opened: " + out);
+    require(!lines.getOrDefault("loop-read", "EPERM").contains("Operation not permitted"), "read of an allowed device refused: " + out);
+    require(lines.getOrDefault("loop-write", "").contains("Operation not permitted"), "write beyond \"r\" allowed: " + out);
+    require("ok".equals(lines.get("null")) && "3".equals(lines.get("zero")), "standard nodes refused: " + out);
+    Files.walk(nodes).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+  }
+
+  /** Runs sh -c script in the cgroup (it moves itself in first) to its end; returns stdout and stderr. */
+  private String runIn(String cgroup, String script) throws IOException, InterruptedException {
+    Path procs = driver.directories(cgroup).get(0).resolve("cgroup.procs");
+    Process process = new ProcessBuilder("/bin/sh", "-c", "echo $$ > " + procs + " && { " + script + "; }")
+        .redirectErrorStream(true).start();
+    started.add(process);
+    String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    require(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the script did not end");
+    return out;
+  }
+
   private void removal() throws Exception {
-    for (String pod : new String[] {"pod-mem/ctr", "pod-mem", "pod-pids", "pod-cpu", "pod-freeze",
+    for (String pod : new String[] {"pod-dev/ctr", "pod-dev", "pod-mem/ctr", "pod-mem", "pod-pids", "pod-cpu", "pod-freeze",
         "pod-kill/ctr-a", "pod-kill/ctr-b", "pod-kill"}) {
       driver.remove("kubepods/" + pod);
       require(!Files.exists(FS.resolve("skiff/kubepods/" + pod)), pod + " still exists");

@@ -60,9 +60,57 @@ class RuntimeSpecWritersTest {
     List<String> nsTypes = new ArrayList<>();
     config.at("/linux/namespaces").forEach(n -> nsTypes.add(n.get("type").asText()
         + (n.has("path") ? "=" + n.get("path").asText() : "")));
-    assertEquals(List.of("pid", "network=/run/netns/p", "ipc=/run/ipc/p", "uts", "mount"), nsTypes);
+    assertEquals(List.of("pid", "network=/run/netns/p", "ipc=/run/ipc/p", "uts", "mount", "cgroup"), nsTypes);
     assertEquals("/x", config.at("/linux/cgroupsPath").asText());
     assertEquals("ro", config.at("/mounts/5/options/3").asText(), "sysfs is read-only");
+  }
+
+  @Test
+  void deviceAllowlistAndCgroupMountReachConfigAndPlan() throws Exception {
+    ContainerSpec base = spec(SecurityRequest.defaults(), List.of());
+    ContainerSpec withDevice = new ContainerSpec(base.id(), base.process(), base.image(), base.mounts(),
+        List.of(new DeviceRequest("/dev/mydev", "/dev/null", "r")), base.security(), base.namespaces(), base.pod(),
+        base.cgroupDirs(), base.oomCounter(), base.rlimits(), base.oomScoreAdj(), base.sysctls(), base.logPath());
+    RuntimeSpec spec = RuntimeSpecBuilder.build(withDevice, rootfs, ALL_BUT_SYS_RESOURCE);
+    assertEquals(dev.skiff.runtime.cgroup.DeviceRule.deny(), spec.deviceRules().get(0));
+    assertEquals(dev.skiff.runtime.cgroup.DeviceRule.allow('c', 1, 3, "r"),
+        spec.deviceRules().get(spec.deviceRules().size() - 1), "the CRI device with its permissions, last");
+    JsonNode config = json(spec);
+    JsonNode rules = config.at("/linux/resources/devices");
+    assertEquals(spec.deviceRules().size(), rules.size());
+    assertFalse(rules.get(0).get("allow").asBoolean());
+    assertEquals("rwm", rules.get(0).get("access").asText());
+    assertFalse(rules.get(0).has("type"), "deny-all names no type, as runc writes it");
+    assertEquals("r", rules.get(rules.size() - 1).get("access").asText());
+    assertEquals("/dev/mydev", config.at("/linux/devices/0/path").asText());
+    JsonNode cgroupMount = config.at("/mounts/6");
+    assertEquals("/sys/fs/cgroup", cgroupMount.get("destination").asText());
+    assertEquals("cgroup", cgroupMount.get("type").asText());
+    assertEquals("ro", cgroupMount.at("/options/4").asText());
+    List<String> plan = List.of(LaunchPlanWriter.toText(spec).split("\n"));
+    assertTrue(plan.contains("namespace\tcgroup\t"), plan.toString());
+    assertTrue(plan.stream().anyMatch(l -> l.startsWith("cgroupfs\t")), plan.toString());
+    assertFalse(plan.stream().anyMatch(l -> l.startsWith("mount\t/sys/fs/cgroup")), "not one mount(2): " + plan);
+    assertTrue(plan.contains("device\t/dev/mydev\tc\t1\t3\t0666\t0\t0"), plan.toString());
+    DeviceRequest bad = new DeviceRequest("/dev/x", "/dev/null", "rx");
+    ContainerSpec badSpec = new ContainerSpec(base.id(), base.process(), base.image(), base.mounts(), List.of(bad),
+        base.security(), base.namespaces(), base.pod(), base.cgroupDirs(), base.oomCounter(), base.rlimits(),
+        base.oomScoreAdj(), base.sysctls(), base.logPath());
+    ContainerException e = assertThrows(ContainerException.class,
+        () -> RuntimeSpecBuilder.build(badSpec, rootfs, ALL_BUT_SYS_RESOURCE));
+    assertTrue(e.getMessage().contains("/dev/null") && e.getMessage().contains("rx"), e.getMessage());
+  }
+
+  @Test
+  void privilegedGetsHostDevicesAllowedAndAWritableCgroupMount() throws Exception {
+    SecurityRequest privileged = new SecurityRequest(null, null, null, true, false, false, null, null);
+    RuntimeSpec spec = RuntimeSpecBuilder.build(spec(privileged, List.of()), rootfs, ALL_BUT_SYS_RESOURCE);
+    assertEquals(List.of(dev.skiff.runtime.cgroup.DeviceRule.allowAll()), spec.deviceRules());
+    List<String> paths = spec.extraDevices().stream().map(DeviceNode::path).toList();
+    assertTrue(paths.contains("/dev/null"), paths.toString());
+    assertFalse(paths.stream().anyMatch(p -> p.startsWith("/dev/pts/") || p.equals("/dev/console")
+        || p.equals("/dev/ptmx")), paths.toString());
+    assertEquals("rw", json(spec).at("/mounts/6/options/4").asText());
   }
 
   @Test
@@ -122,9 +170,10 @@ class RuntimeSpecWritersTest {
     RuntimeSpec spec = RuntimeSpecBuilder.build(spec(SecurityRequest.defaults(), mounts), rootfs,
         ALL_BUT_SYS_RESOURCE);
     List<String> dests = spec.mounts().stream().map(OciMount::destination).toList();
-    assertEquals(List.of("/proc", "/dev", "/dev/pts", "/dev/mqueue", "/sys", "/data", "/data/logs", "/dev/shm"), dests);
-    assertEquals(List.of("rbind", "rslave", "ro"), spec.mounts().get(6).options());
-    MountOptions options = MountOptions.parse(spec.mounts().get(6).options());
+    assertEquals(List.of("/proc", "/dev", "/dev/pts", "/dev/mqueue", "/sys", "/sys/fs/cgroup", "/data", "/data/logs",
+        "/dev/shm"), dests);
+    assertEquals(List.of("rbind", "rslave", "ro"), spec.mounts().get(7).options());
+    MountOptions options = MountOptions.parse(spec.mounts().get(7).options());
     assertEquals(MountOptions.MS_BIND | MountOptions.MS_REC | MountOptions.MS_RDONLY, options.flags());
     assertEquals(MountOptions.MS_SLAVE | MountOptions.MS_REC, options.propagation());
     List<MountRequest> missing = List.of(MountRequest.bind("/nonexistent/skiff", "/x", false));

@@ -138,7 +138,7 @@ final class ContainerConfigs {
             + "PROPAGATION_PRIVATE, not " + m.getPropagation());
       }
       mounts.add(new MountRequest(m.getContainerPath(), m.getHostPath(), m.getReadonly(), m.getRecursiveReadOnly(),
-          propagation));
+          propagation, MountIdMappings.parse(m)));
     }
     return mounts;
   }

@@ -10,4 +10,5 @@ public record ContainerRpcs(
     ListContainersRpc list,
     UpdateContainerResourcesRpc updateResources,
     ReopenContainerLogRpc reopenLog,
-    ExecSyncRpc execSync) {}
+    ExecSyncRpc execSync,
+    CheckpointContainerRpc checkpoint) {}

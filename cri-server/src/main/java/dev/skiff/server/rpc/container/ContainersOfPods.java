@@ -1,6 +1,8 @@
 package dev.skiff.server.rpc.container;
 
+import dev.skiff.runtime.cgroup.CgroupDriver;
 import dev.skiff.runtime.container.PodPidInit;
+import dev.skiff.runtime.pod.PodSandbox;
 import dev.skiff.server.rpc.sandbox.PodContainers;
 import dev.skiff.server.state.ContainerRecord;
 import dev.skiff.server.state.ContainerStore;
@@ -13,14 +15,16 @@ import java.util.function.Function;
 public final class ContainersOfPods implements PodContainers {
   private final ContainerStore containers;
   private final ContainerTeardown teardown;
-  private final Function<String, Optional<Path>> podDirectory;
+  private final CgroupDriver cgroups;
+  private final Function<String, Optional<PodSandbox>> pods;
 
-  /** @param podDirectory the pod's run directory, where its PID namespace init is recorded */
-  public ContainersOfPods(ContainerStore containers, ContainerTeardown teardown,
-      Function<String, Optional<Path>> podDirectory) {
+  /** @param pods the pod's kernel side: its run directory records its PID namespace init, below its cgroup */
+  public ContainersOfPods(ContainerStore containers, ContainerTeardown teardown, CgroupDriver cgroups,
+      Function<String, Optional<PodSandbox>> pods) {
     this.containers = containers;
     this.teardown = teardown;
-    this.podDirectory = podDirectory;
+    this.cgroups = cgroups;
+    this.pods = pods;
   }
 
   @Override
@@ -38,9 +42,9 @@ public final class ContainersOfPods implements PodContainers {
 
   /** After the containers: killing the init of a shared PID namespace kills all left in it. */
   private void stopPidInit(String podId) throws Exception {
-    Optional<Path> dir = podDirectory.apply(podId);
-    if (dir.isPresent()) {
-      PodPidInit.stop(dir.get());
+    Optional<PodSandbox> pod = pods.apply(podId);
+    if (pod.isPresent()) {
+      PodPidInit.stop(Path.of(pod.get().directory()), cgroups, pod.get().cgroup());
     }
   }
 

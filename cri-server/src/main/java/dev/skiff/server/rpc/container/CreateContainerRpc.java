@@ -156,7 +156,7 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
       namespacesLookup = CompletableFuture.supplyAsync(() -> {
         try {
           return PidNamespaces.resolve(sandbox, pod.id(), pidMode,
-              config.getLinux().getSecurityContext().getNamespaceOptions().getTargetId(), containers);
+              config.getLinux().getSecurityContext().getNamespaceOptions().getTargetId(), containers, cgroups);
         } catch (Exception e) {
           throw new CompletionException(e);
         }
@@ -188,6 +188,8 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
           config.getLinux().hasResources() ? config.getLinux().getResources().getOomScoreAdj() : null, null,
           logPath.isEmpty() ? null : Path.of(logPath));
       RuntimeSpec runtimeSpec = RuntimeSpecBuilder.build(spec, bundle.rootfs(), hostCapabilities);
+      // Before the shim exists: the container's first process already meets the allowlist.
+      cgroups.restrictDevices(cgroup, runtimeSpec.deviceRules());
       times.mark("runtime spec");
       ShimLauncher.writeBundle(bundle, runtimeSpec);
       times.mark("bundle");

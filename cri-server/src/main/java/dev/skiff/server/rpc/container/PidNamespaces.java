@@ -1,5 +1,6 @@
 package dev.skiff.server.rpc.container;
 
+import dev.skiff.runtime.cgroup.CgroupDriver;
 import dev.skiff.runtime.container.ContainerException;
 import dev.skiff.runtime.container.ContainerProcess;
 import dev.skiff.runtime.container.NamespacePaths;
@@ -23,7 +24,7 @@ final class PidNamespaces {
   private PidNamespaces() {}
 
   static NamespacePaths resolve(PodSandbox pod, String podId, NamespaceMode pidMode, String targetId,
-      ContainerStore store) throws IOException, ContainerException {
+      ContainerStore store, CgroupDriver cgroups) throws IOException, ContainerException {
     NamespacePaths.PidMode mode;
     String path = null;
     switch (pidMode) {
@@ -32,7 +33,7 @@ final class PidNamespaces {
       case POD -> {
         // One init per pod holds the shared namespace, so no container is its PID 1.
         synchronized (PidNamespaces.class) {
-          path = PodPidInit.ensure(Path.of(pod.directory()));
+          path = PodPidInit.ensure(Path.of(pod.directory()), cgroups, pod.cgroup());
         }
         mode = NamespacePaths.PidMode.JOIN;
       }

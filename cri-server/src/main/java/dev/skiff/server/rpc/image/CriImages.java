@@ -17,7 +17,7 @@ final class CriImages {
         .addAllRepoDigests(image.repoDigests())
         .setSize(image.size())
         .setSpec(ImageSpec.newBuilder().setImage(image.id()))
-        .setPinned(image.record().pinned());
+        .setPinned(image.pinned());
     ImageUser user = image.user();
     if (user.uid() != null) {
       cri.setUid(Int64Value.newBuilder().setValue(user.uid()));

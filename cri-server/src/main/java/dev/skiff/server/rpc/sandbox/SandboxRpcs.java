@@ -6,4 +6,5 @@ public record SandboxRpcs(
     StopPodSandboxRpc stop,
     RemovePodSandboxRpc remove,
     PodSandboxStatusRpc status,
-    ListPodSandboxRpc list) {}
+    ListPodSandboxRpc list,
+    UpdatePodSandboxResourcesRpc updateResources) {}

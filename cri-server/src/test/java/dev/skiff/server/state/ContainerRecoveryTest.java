@@ -1,0 +1,81 @@
+package dev.skiff.server.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skiff.runtime.container.ShimLauncher;
+import dev.skiff.runtime.pod.NamespaceMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recovery's choice per record, on bundles laid out as the shim leaves them (no shim runs here). */
+class ContainerRecoveryTest {
+  private static final String ID = "c".repeat(64);
+
+  @TempDir
+  Path tmp;
+
+  private ContainerRecord record() {
+    Path bundle = tmp.resolve("run/containers").resolve(ID.substring(0, 32));
+    return new ContainerRecord(ID, "p".repeat(64), new ContainerMetadata("app", 0), "busybox", "sha256:1",
+        Map.of(), Map.of(), 1L, "", bundle.toString(), tmp.resolve("layers").resolve(ID).toString(),
+        "pod-x/ctr-" + ID, List.of(), 15, NamespaceMode.CONTAINER, "{}", "{}");
+  }
+
+  @Test
+  void aShimStillCreatingIsWaitedForAndItsContainerKept() throws Exception {
+    ContainerStore store = new ContainerStore(tmp.resolve("state"));
+    ContainerRecord record = record();
+    store.persist(record);
+    Path bundle = Path.of(record.bundleDir());
+    Files.createDirectories(bundle);
+    Files.writeString(bundle.resolve("shim-plan"), "skiff-plan 1\n");
+    // The monitor listens before it sets the container up; its state file comes after.
+    Files.createFile(bundle.resolve("shim.sock"));
+    Thread shim = new Thread(() -> {
+      try {
+        Thread.sleep(300);
+        Files.writeString(bundle.resolve("state"),
+            "shim_pid 999999\nshim_start 1\npid 999998\npid_start 1\ncreated_ns 1\n");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    shim.start();
+    List<ContainerRecord> released = new ArrayList<>();
+
+    ContainerRecovery.run(store, new ShimLauncher(Path.of("/bin/false")), released::add,
+        tmp.resolve("run/containers"), tmp.resolve("layers"), Duration.ofSeconds(10));
+    shim.join();
+
+    assertEquals(List.of(), released, "the container of a shim that was still creating was released");
+    assertTrue(store.get(ID).isPresent(), "the record of a shim that was still creating was dropped");
+    assertTrue(store.process(ID).isPresent(), "the shim was not adopted");
+    assertTrue(Files.exists(bundle.resolve("state")), "the bundle was deleted under the shim");
+  }
+
+  @Test
+  void aCreateThatNeverReachedTheShimIsReleasedAtOnce() throws Exception {
+    ContainerStore store = new ContainerStore(tmp.resolve("state"));
+    ContainerRecord record = record();
+    store.persist(record);
+    Files.createDirectories(Path.of(record.bundleDir()));
+    List<ContainerRecord> released = new ArrayList<>();
+    long start = System.nanoTime();
+
+    ContainerRecovery.run(store, new ShimLauncher(Path.of("/bin/false")), released::add,
+        tmp.resolve("run/containers"), tmp.resolve("layers"), Duration.ofSeconds(10));
+
+    assertEquals(List.of(record), released);
+    assertFalse(store.get(ID).isPresent());
+    assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "recovery waited for no shim");
+    assertEquals(List.of(), new RecordStore<>(tmp.resolve("state/containers"), ContainerRecord.class).loadAll());
+  }
+}
