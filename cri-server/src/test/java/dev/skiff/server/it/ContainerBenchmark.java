@@ -5,7 +5,12 @@ import dev.skiff.cri.v1.ContainerMetadata;
 import dev.skiff.cri.v1.CreateContainerRequest;
 import dev.skiff.cri.v1.ExecSyncRequest;
 import dev.skiff.cri.v1.ImageSpec;
+import dev.skiff.cri.v1.LinuxContainerConfig;
+import dev.skiff.cri.v1.LinuxContainerSecurityContext;
 import dev.skiff.cri.v1.LinuxPodSandboxConfig;
+import dev.skiff.cri.v1.LinuxSandboxSecurityContext;
+import dev.skiff.cri.v1.NamespaceMode;
+import dev.skiff.cri.v1.NamespaceOption;
 import dev.skiff.cri.v1.PodSandboxConfig;
 import dev.skiff.cri.v1.PodSandboxMetadata;
 import dev.skiff.cri.v1.RemoveContainerRequest;
@@ -30,6 +35,10 @@ import java.util.Map;
  * BENCH_KEEP_LOG=FILE keeps a copy of skiffd's debug log (step times per CreateContainer).
  */
 public final class ContainerBenchmark {
+  /** What kubelet sends for a pod without shareProcessNamespace: each container its own PID namespace. */
+  private static final NamespaceOption OWN_PID_NAMESPACE =
+      NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER).build();
+
   private ContainerBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -53,13 +62,16 @@ public final class ContainerBenchmark {
             .setMetadata(PodSandboxMetadata.newBuilder().setName("bench-" + i).setNamespace("bench").setUid("u" + i))
             .setHostname("bench-" + i)
             .setLogDirectory(skiffd.dir().resolve("logs/bench-" + i).toString())
-            .setLinux(LinuxPodSandboxConfig.getDefaultInstance())
+            .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                .setNamespaceOptions(OWN_PID_NAMESPACE)))
             .build();
         ContainerConfig container = ContainerConfig.newBuilder()
             .setMetadata(ContainerMetadata.newBuilder().setName("sleeper"))
             .setImage(ImageSpec.newBuilder().setImage(CritestRegistry.BUSYBOX))
             .addCommand("sleep").addCommand("3600")
             .setLogPath("sleeper/0.log")
+            .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                .setNamespaceOptions(OWN_PID_NAMESPACE)))
             .build();
         long t0 = System.nanoTime();
         String podId = runtime.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
