@@ -142,8 +142,10 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
       });
 
       // act
-      cgroups.create(cgroup, limits);
+      // The bundle names the cgroup before it exists: recovery finds it even without the record.
       Files.createDirectories(bundle.dir());
+      Files.writeString(bundle.cgroupFile(), cgroup);
+      cgroups.create(cgroup, limits);
       OverlayRootfs.mount(image.layers(), layer.resolve("upper"), layer.resolve("work"), bundle.rootfs(),
           sandbox.userns());
       if (!logPath.isEmpty()) {
