@@ -152,7 +152,7 @@ public final class PodPidInit {
         start = Long.parseLong(kv[1].strip());
       }
     }
-    return Processes.isAlive(pid, start) ? Optional.of(new Init(pid, start)) : Optional.empty();
+    return Processes.isRunning(pid, start) ? Optional.of(new Init(pid, start)) : Optional.empty();
   }
 
   private static void sleep() {
