@@ -72,6 +72,7 @@ public final class ContainerRecovery {
       Set<String> pods, Duration shimSettling) throws IOException {
     List<ContainerRecord> records = store.loadFromDisk();
     Set<Path> kept = new HashSet<>();
+    ExecLeftovers execLeftovers = new ExecLeftovers();
     int running = 0;
     int recovered = 0;
     for (ContainerRecord record : records) {
@@ -90,7 +91,7 @@ public final class ContainerRecovery {
         }
         if (Files.exists(bundle.stateFile())) {
           ContainerProcess process = launcher.adopt(bundle);
-          int stale = ExecLeftovers.clean(bundle);
+          int stale = execLeftovers.clean(bundle);
           if (stale > 0) {
             LOG.info("Deleted {} files of ExecSync calls cut short in container {}", stale, record.shortId());
           }

@@ -15,19 +15,25 @@ import java.util.stream.Stream;
  * tracked by nothing but its own command line, so one still running (it outlives skiffd and
  * writes its result file when its command ends) is found in /proc by its {@code --result}
  * path; its files are left to go with the bundle, as deleting them would only let the shim
- * write the result again.
+ * write the result again. One instance serves one recovery: /proc is read once, and only when
+ * some bundle has exec files.
  */
 public final class ExecLeftovers {
   private static final String PREFIX = "exec-";
 
-  private ExecLeftovers() {}
+  private final Path proc;
+  private Set<Path> liveResults;
 
-  /** Deletes the exec files in the bundle of no running exec shim and not of this process; returns how many. */
-  public static int clean(Bundle bundle) throws IOException {
-    return clean(bundle, liveResultFiles(Path.of("/proc")));
+  public ExecLeftovers() {
+    this(Path.of("/proc"));
   }
 
-  static int clean(Bundle bundle, Set<Path> liveResults) throws IOException {
+  ExecLeftovers(Path proc) {
+    this.proc = proc;
+  }
+
+  /** Deletes the exec files in the bundle of no running exec shim and not of this process; returns how many. */
+  public int clean(Bundle bundle) throws IOException {
     if (!Files.isDirectory(bundle.dir())) {
       return 0;
     }
@@ -35,6 +41,12 @@ public final class ExecLeftovers {
     List<Path> files;
     try (Stream<Path> entries = Files.list(bundle.dir())) {
       files = entries.filter(file -> file.getFileName().toString().startsWith(PREFIX)).toList();
+    }
+    if (files.isEmpty()) {
+      return 0;
+    }
+    if (liveResults == null) {
+      liveResults = liveResultFiles(proc);
     }
     int deleted = 0;
     for (Path file : files) {

@@ -36,7 +36,7 @@ class ExecLeftoversTest {
     Set<Path> live = ExecLeftovers.liveResultFiles(proc);
     assertEquals(Set.of(bundle.dir().resolve("exec-41-3.result")), live);
 
-    assertEquals(5, ExecLeftovers.clean(bundle, live));
+    assertEquals(5, new ExecLeftovers(proc).clean(bundle));
     assertTrue(Files.exists(bundle.dir().resolve("exec-41-3.out")), "a running exec shim's output was deleted");
     for (String gone : new String[] {"exec-41-1.out", "exec-41-1.err", "exec-41-1.result", "exec-41-2.out",
         "exec-41-2.err"}) {
