@@ -107,10 +107,16 @@ public final class ContainerRecovery {
           store.remove(record);
         }
       } catch (Exception e) {
-        LOG.error("Cannot recover container {}: {}", record.shortId(), e.toString());
-        store.publish(record, null);
         kept.add(Path.of(record.bundleDir()));
         kept.add(Path.of(record.layerDir()));
+        if (!pods.contains(record.podId())) {
+          // Never listed under a pod that does not exist; its record stays for the next start to retry.
+          LOG.error("Cannot remove container {} of a pod sandbox that is gone (retried at the next start): {}",
+              record.shortId(), e.toString());
+          continue;
+        }
+        LOG.error("Cannot recover container {}: {}", record.shortId(), e.toString());
+        store.publish(record, null);
       }
     }
     cleanOrphans(launcher, release, bundles, kept);

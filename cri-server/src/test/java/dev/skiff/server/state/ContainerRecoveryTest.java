@@ -26,7 +26,7 @@ class ContainerRecoveryTest {
   private static final String POD = "b".repeat(64);
 
   /** Records what recovery released and which cgroups it removed. */
-  private static final class Recorded implements ContainerRecovery.Release {
+  private static class Recorded implements ContainerRecovery.Release {
     final List<ContainerRecord> released = new ArrayList<>();
     final List<String> cgroups = new ArrayList<>();
 
@@ -148,5 +148,27 @@ class ContainerRecoveryTest {
       assertEquals(List.of(), recorded.cgroups, "removed for a bundle naming " + hostile);
       Files.createDirectories(bundle);
     }
+  }
+
+  @Test
+  void aContainerWhosePodIsGoneIsNeverListedEvenWhenItsReleaseFails() throws Exception {
+    ContainerStore store = new ContainerStore(tmp.resolve("state"));
+    ContainerRecord record = record();
+    store.persist(record);
+    Files.createDirectories(Path.of(record.bundleDir()));
+    Recorded failing = new Recorded() {
+      @Override
+      public void release(ContainerRecord ignored) {
+        throw new IllegalStateException("cgroup busy");
+      }
+    };
+
+    ContainerRecovery.run(store, new ShimLauncher(Path.of("/bin/false")), failing,
+        tmp.resolve("run/containers"), tmp.resolve("layers"), Set.of(), Duration.ofSeconds(10));
+
+    assertFalse(store.get(ID).isPresent(), "listed under a pod that does not exist");
+    assertEquals(List.of(record), new RecordStore<>(tmp.resolve("state/containers"), ContainerRecord.class).loadAll(),
+        "the record is kept for the next start to retry");
+    assertTrue(Files.exists(Path.of(record.bundleDir())), "the bundle was swept as an orphan");
   }
 }
