@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Containers wired together: store, shim launcher, teardown, RPCs, the pods' seam, recovery. */
 public final class Containers {
@@ -88,7 +89,9 @@ public final class Containers {
   /** Re-adopts every container's shim and cleans what a crash left; runs before skiffd answers calls. */
   public void recover() throws Exception {
     checkpointer.cleanLeftovers();
-    ContainerRecovery.run(store, launcher, teardown::release, dirs.bundles(), dirs.layers());
+    // Pods recover first: a container whose pod did not come back goes with it.
+    Set<String> podIds = pods.all().stream().map(pod -> pod.id()).collect(Collectors.toSet());
+    ContainerRecovery.run(store, launcher, teardown, dirs.bundles(), dirs.layers(), podIds);
     // Exits that happened while skiffd was down are history, not news.
     for (var record : store.all()) {
       var process = store.process(record.id());

@@ -134,6 +134,7 @@ public final class Daemon {
     }
     try {
       containers.recover();
+      pods.sweepOrphans();
     } catch (Exception e) {
       streaming.close();
       socket.close();

@@ -76,6 +76,14 @@ public final class PodSandboxes {
     PodRecovery.run(store, runtime, currentSubnet());
   }
 
+  /**
+   * Sweeps again the pod directories no record names, once the containers recovered: one
+   * whose record was lost still had containers (their cgroups below its cgroup) the first time.
+   */
+  public void sweepOrphans() throws Exception {
+    PodRecovery.sweepOrphans(store, runtime);
+  }
+
   public SandboxRpcs rpcs() {
     return rpcs;
   }

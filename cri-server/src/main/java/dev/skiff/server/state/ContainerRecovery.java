@@ -2,6 +2,7 @@ package dev.skiff.server.state;
 
 import dev.skiff.runtime.container.Bundle;
 import dev.skiff.runtime.container.ContainerProcess;
+import dev.skiff.runtime.container.ExecLeftovers;
 import dev.skiff.runtime.container.OverlayRootfs;
 import dev.skiff.runtime.container.ShimLauncher;
 import dev.skiff.runtime.linux.Processes;
@@ -13,57 +14,87 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Container recovery at start, before the socket listens. Assumptions: records are written
- * before anything is built (CreateContainer), the shim writes its state file before it
- * reports, and shims outlive skiffd. So, per record:
+ * Container recovery at start, before the socket listens, after the pods'. Assumptions:
+ * records are written before anything is built (CreateContainer), the bundle names the
+ * container's cgroup before the cgroup is made, the shim writes its state file before it
+ * reports, shims (and exec shims) outlive skiffd, and a container never outlives its pod (as
+ * in containerd and CRI-O). So, per record:
  * <ul>
+ *   <li>its pod is not among the recovered pods (the pod record was lost or unreadable, and
+ *       pod recovery swept its directory as an orphan): the container is killed and released
+ *       (mount, cgroup, directories) and its record dropped;</li>
  *   <li>bundle with a shim state file: re-adopt the shim; the container is whatever its files
- *       say (a container that exited meanwhile shows its real exit code);</li>
+ *       say (a container that exited meanwhile shows its real exit code). The output files of
+ *       ExecSync calls cut short by the crash are deleted, unless their exec shim still runs;</li>
  *   <li>no shim state: the create never finished (crash), or the host rebooted and the run
  *       directory is gone: release what exists (mount, cgroup, directories), drop the record.
  *       A shim that is still creating (its control socket exists, its state file not yet: it
  *       outlived the crashed skiffd and is setting the container up) is waited for first, so
  *       recovery never deletes the bundle under a shim that is about to report.</li>
  * </ul>
- * Then bundles and writable layers that no record names (a crash before the record was
- * written cannot leave any; a crash while removing can) are killed, unmounted and deleted.
- * One bad item is logged and never stops the others.
+ * Then bundles and writable layers that no record names (a crash while removing, or a record
+ * lost or unreadable) are killed, unmounted, their cgroup (named in the bundle) removed, and
+ * deleted. One bad item is logged and never stops the others.
  */
 public final class ContainerRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerRecovery.class);
   /** How long a shim that outlived the crash may take to finish a create. */
   private static final Duration SHIM_SETTLING = Duration.ofSeconds(10);
 
-  /** Releases a record's mount, cgroup and directories (the containers part's teardown). */
-  @FunctionalInterface
+  /** The containers part's teardown, as recovery needs it. */
   public interface Release {
+    /** Releases a record's mount, cgroup and directories. */
     void release(ContainerRecord record) throws IOException;
+
+    /** Kills what is left in a container's cgroup and removes it (gone is fine). */
+    void removeCgroup(String cgroup, String owner) throws IOException;
   }
+
+  /** What an orphan bundle's cgroup file may name: a container cgroup below a pod's, for that bundle. */
+  private static final Pattern CONTAINER_CGROUP = Pattern.compile("(?:[^/\\s]+/)*pod-[0-9a-f]{64}/ctr-([0-9a-f]{64})");
 
   private ContainerRecovery() {}
 
-  public static void run(ContainerStore store, ShimLauncher launcher, Release release, Path bundles, Path layers)
-      throws IOException {
-    run(store, launcher, release, bundles, layers, SHIM_SETTLING);
+  /** @param pods the ids of the recovered pods */
+  public static void run(ContainerStore store, ShimLauncher launcher, Release release, Path bundles, Path layers,
+      Set<String> pods) throws IOException {
+    run(store, launcher, release, bundles, layers, pods, SHIM_SETTLING);
   }
 
   static void run(ContainerStore store, ShimLauncher launcher, Release release, Path bundles, Path layers,
-      Duration shimSettling) throws IOException {
+      Set<String> pods, Duration shimSettling) throws IOException {
     List<ContainerRecord> records = store.loadFromDisk();
     Set<Path> kept = new HashSet<>();
+    ExecLeftovers execLeftovers = new ExecLeftovers();
     int running = 0;
     int recovered = 0;
     for (ContainerRecord record : records) {
       try {
         Bundle bundle = new Bundle(Path.of(record.bundleDir()));
         awaitShimStillCreating(bundle, shimSettling);
+        if (!pods.contains(record.podId())) {
+          LOG.warn("Removing container {} ({}): its pod sandbox {} is gone", record.shortId(),
+              record.metadata().name(), record.podId().length() > 12 ? record.podId().substring(0, 12) : record.podId());
+          if (Files.exists(bundle.stateFile())) {
+            launcher.adopt(bundle).stop(Processes.SIGKILL, Duration.ZERO);
+          }
+          release.release(record);
+          store.remove(record);
+          continue;
+        }
         if (Files.exists(bundle.stateFile())) {
           ContainerProcess process = launcher.adopt(bundle);
+          int stale = execLeftovers.clean(bundle);
+          if (stale > 0) {
+            LOG.info("Deleted {} files of ExecSync calls cut short in container {}", stale, record.shortId());
+          }
           store.publish(record, process);
           kept.add(Path.of(record.bundleDir()));
           kept.add(Path.of(record.layerDir()));
@@ -76,14 +107,20 @@ public final class ContainerRecovery {
           store.remove(record);
         }
       } catch (Exception e) {
-        LOG.error("Cannot recover container {}: {}", record.shortId(), e.toString());
-        store.publish(record, null);
         kept.add(Path.of(record.bundleDir()));
         kept.add(Path.of(record.layerDir()));
+        if (!pods.contains(record.podId())) {
+          // Never listed under a pod that does not exist; its record stays for the next start to retry.
+          LOG.error("Cannot remove container {} of a pod sandbox that is gone (retried at the next start): {}",
+              record.shortId(), e.toString());
+          continue;
+        }
+        LOG.error("Cannot recover container {}: {}", record.shortId(), e.toString());
+        store.publish(record, null);
       }
     }
-    cleanOrphans(launcher, bundles, kept);
-    cleanOrphans(null, layers, kept);
+    cleanOrphans(launcher, release, bundles, kept);
+    cleanOrphans(null, release, layers, kept);
     LOG.info("Recovered {} containers ({} running)", recovered, running);
   }
 
@@ -104,7 +141,7 @@ public final class ContainerRecovery {
     }
   }
 
-  private static void cleanOrphans(ShimLauncher launcher, Path parent, Set<Path> kept) {
+  private static void cleanOrphans(ShimLauncher launcher, Release release, Path parent, Set<Path> kept) {
     if (!Files.isDirectory(parent)) {
       return;
     }
@@ -123,6 +160,10 @@ public final class ContainerRecovery {
             if (Files.exists(bundle.rootfs())) {
               OverlayRootfs.unmount(bundle.rootfs());
             }
+            String cgroup = cgroupOf(bundle);
+            if (cgroup != null) {
+              release.removeCgroup(cgroup, "orphan container " + dir.getFileName());
+            }
           }
           deleteTree(dir);
         } catch (Exception e) {
@@ -132,6 +173,28 @@ public final class ContainerRecovery {
     } catch (IOException e) {
       LOG.error("Cannot list {}: {}", parent, e.toString());
     }
+  }
+
+  /**
+   * The cgroup the bundle names, or null: none written (the crash came first, so none was
+   * made), or a path that is not this bundle's container cgroup (never trusted: removing a
+   * cgroup kills what is in it).
+   */
+  private static String cgroupOf(Bundle bundle) throws IOException {
+    if (!Files.exists(bundle.cgroupFile())) {
+      return null;
+    }
+    String cgroup = Files.readString(bundle.cgroupFile()).strip();
+    if (cgroup.isEmpty()) {
+      return null;
+    }
+    Matcher matcher = CONTAINER_CGROUP.matcher(cgroup);
+    if (!matcher.matches() || !matcher.group(1).startsWith(bundle.dir().getFileName().toString())
+        || cgroup.contains("..")) {
+      LOG.error("Orphan bundle {} names cgroup '{}', which is not its container's; leaving it", bundle.dir(), cgroup);
+      return null;
+    }
+    return cgroup;
   }
 
   private static void deleteTree(Path dir) throws IOException {

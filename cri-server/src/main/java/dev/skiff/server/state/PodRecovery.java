@@ -3,6 +3,7 @@ package dev.skiff.server.state;
 import dev.skiff.runtime.network.PodNetwork;
 import dev.skiff.runtime.network.Subnet;
 import dev.skiff.runtime.pod.PinnedNamespaces;
+import dev.skiff.runtime.pod.PodSandbox;
 import dev.skiff.runtime.pod.PodRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
  *   <li>The record is written once the pod is built, so a crash during RunPodSandbox leaves
  *       a pod directory no record names: it is torn down here (namespaces, /dev/shm, veth,
  *       cgroup), before the network is set up.</li>
- *   <li>The nftables table is rebuilt from scratch at start, so READY pods' host ports are
- *       re-added here; IP reservations not held by a READY pod are released.</li>
+ *   <li>The nftables table is rebuilt from scratch at start (after a reboot there is none), so
+ *       READY pods' host ports are re-added here; the pods above are stopped only once it is
+ *       rebuilt, and become NOTREADY even when their teardown fails. IP reservations not held
+ *       by a READY pod are released.</li>
  * </ul>
  * One bad record never stops recovery: it is logged and the pod is left as recorded.
  */
@@ -46,6 +49,7 @@ public final class PodRecovery {
     }
     PodNetwork network = runtime.network();
     List<PodRecord> ready = new ArrayList<>();
+    List<PodRecord> toStop = new ArrayList<>();
     for (PodRecord record : records) {
       try {
         if (record.state() != PodState.READY) {
@@ -54,8 +58,7 @@ public final class PodRecovery {
         String netns = record.sandbox().netns();
         if (netns != null && !PinnedNamespaces.isPinned(Path.of(netns))) {
           LOG.warn("Pod sandbox {} lost its network namespace {}; marking it NOT_READY", shortId(record), netns);
-          var stopped = runtime.stop(record.sandbox());
-          pods.update(record.id(), old -> old.withState(PodState.NOTREADY, stopped));
+          toStop.add(record);
           continue;
         }
         String ip = record.sandbox().ip();
@@ -63,8 +66,7 @@ public final class PodRecovery {
           // StopPodSandbox stops the containers first, then detaches: this one was cut short there.
           LOG.warn("Pod sandbox {} was being stopped (its network is half torn down); finishing the stop",
               shortId(record));
-          var stopped = runtime.stop(record.sandbox());
-          pods.update(record.id(), old -> old.withState(PodState.NOTREADY, stopped));
+          toStop.add(record);
           continue;
         }
         ready.add(record);
@@ -87,6 +89,10 @@ public final class PodRecovery {
     } catch (Exception e) {
       LOG.error("Pod network is not ready: {}", e.getMessage());
     }
+    // After the table is rebuilt (a reboot leaves none), so the stop removes ports from a table that exists.
+    for (PodRecord record : toStop) {
+      finishStop(pods, runtime, record);
+    }
     int released = network.reconcile(liveAddresses);
     if (released > 0) {
       LOG.info("Released {} IP reservations held by no live pod", released);
@@ -103,6 +109,35 @@ public final class PodRecovery {
       }
     }
     LOG.info("Recovered {} pod sandboxes ({} ready)", records.size(), ready.size());
+  }
+
+  /**
+   * Tears the pod's network down and records it NOTREADY. A pod that lost its network
+   * namespace can never be ready again, so it becomes NOTREADY even when the teardown fails;
+   * its record then keeps the network, which StopPodSandbox and RemovePodSandbox tear down again.
+   */
+  private static void finishStop(PodStore pods, PodRuntime runtime, PodRecord record) {
+    PodSandbox stopped = record.sandbox();
+    try {
+      stopped = runtime.stop(record.sandbox());
+    } catch (Exception e) {
+      LOG.error("Cannot tear down the network of pod sandbox {}; it is NOT_READY, a stop or remove retries: {}",
+          shortId(record), e.toString());
+    }
+    PodSandbox sandbox = stopped;
+    try {
+      pods.update(record.id(), old -> old.withState(PodState.NOTREADY, sandbox));
+    } catch (Exception e) {
+      LOG.error("Cannot record pod sandbox {} as NOT_READY: {}", shortId(record), e.toString());
+    }
+  }
+
+  /** The orphan sweep again, after container recovery released the containers of pods that are gone. */
+  public static void sweepOrphans(PodStore pods, PodRuntime runtime) throws Exception {
+    int orphans = runtime.removeOrphans(pods.all().stream().map(PodRecord::id).collect(Collectors.toSet()));
+    if (orphans > 0) {
+      LOG.info("Removed {} pod sandbox directories whose containers went first", orphans);
+    }
   }
 
   private static String shortId(PodRecord record) {

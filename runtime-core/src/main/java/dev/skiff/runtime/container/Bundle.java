@@ -19,8 +19,11 @@ import java.util.Map;
  *   shim-plan     launch plan (skiffd)             state       pids and start times (shim)
  *   rootfs/       OverlayFS mount (skiffd)         started     exec succeeded (shim)
  *   shim.log      shim diagnostics (shim)          exit        exit status (shim)
- *                                                  attach.sock stdio of the process (shim)
+ *   cgroup        the container's cgroup (skiffd)  attach.sock stdio of the process (shim)
+ *   exec-P-N.{out,err,result}  one ExecSync of the skiffd with pid P (skiffd, exec shim)
  * </pre>
+ * {@code cgroup} is written before the cgroup is made: a bundle whose record is lost still
+ * names the cgroup to remove.
  */
 public record Bundle(Path dir) {
   public Path config() {
@@ -54,6 +57,11 @@ public record Bundle(Path dir) {
 
   public Path exitFile() {
     return dir.resolve("exit");
+  }
+
+  /** The container's cgroup path (relative to skiff's root), written before the cgroup exists. */
+  public Path cgroupFile() {
+    return dir.resolve("cgroup");
   }
 
   public Path shimLog() {

@@ -95,6 +95,8 @@ public final class PodPidInit {
         throw new IOException("cannot kill the pod's PID namespace init " + live.get().pid(), e);
       }
       long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+      // The init turns zombie only once the kernel emptied its namespace: that is the end of the
+      // pod's processes; its reaping (by the host's init, the launcher is gone) is not waited for.
       while (Processes.isAlive(live.get().pid(), live.get().startTime()) && System.nanoTime() < deadline) {
         sleep();
       }

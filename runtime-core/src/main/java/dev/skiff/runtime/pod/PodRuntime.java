@@ -2,6 +2,7 @@ package dev.skiff.runtime.pod;
 
 import dev.skiff.runtime.cgroup.CgroupDriver;
 import dev.skiff.runtime.cgroup.CgroupException;
+import dev.skiff.runtime.container.PodPidInit;
 import dev.skiff.runtime.linux.Mounts;
 import dev.skiff.runtime.linux.Namespaces;
 import dev.skiff.runtime.network.NetworkException;
@@ -233,6 +234,8 @@ public final class PodRuntime {
     Path cgroupFile = dir.resolve(CGROUP_FILE);
     String cgroup = Files.exists(cgroupFile) ? Files.readString(cgroupFile).strip() : "";
     if (!cgroup.isEmpty()) {
+      // A pod swept because its record was lost may have had a PID namespace init (in a leaf of its cgroup).
+      PodPidInit.stop(dir, cgroups, cgroup);
       cgroups.remove(cgroup);
     }
     deleteTree(dir);

@@ -8,6 +8,7 @@ import dev.skiff.runtime.container.ContainerProcess;
 import dev.skiff.runtime.container.OverlayRootfs;
 import dev.skiff.runtime.linux.Processes;
 import dev.skiff.server.state.ContainerRecord;
+import dev.skiff.server.state.ContainerRecovery;
 import dev.skiff.server.state.ContainerStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Stop/Remove and recovery. Both are idempotent and tolerate every half-built state a crash
  * can leave: no shim, no mount, no cgroup, no bundle. Callers hold the container's lock.
  */
-public final class ContainerTeardown {
+public final class ContainerTeardown implements ContainerRecovery.Release {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerTeardown.class);
   private static final Duration CGROUP_DRAIN = Duration.ofSeconds(5);
 
@@ -83,29 +84,35 @@ public final class ContainerTeardown {
   }
 
   /** Everything but the record: rootfs mount, cgroup, bundle and writable layer. */
+  @Override
   public void release(ContainerRecord record) throws IOException {
     Path bundle = Path.of(record.bundleDir());
     Path rootfs = bundle.resolve("rootfs");
     if (Files.exists(rootfs)) {
       OverlayRootfs.unmount(rootfs);
     }
-    removeCgroup(record);
+    removeCgroup(record.cgroup(), "container " + record.shortId());
     deleteTree(bundle, rootfs);
     deleteTree(Path.of(record.layerDir()), null);
   }
 
-  private void removeCgroup(ContainerRecord record) throws IOException {
+  /**
+   * Removes a container's cgroup (the leaf only), killing what is left in it; gone is fine.
+   * Recovery uses it for the cgroup an orphan bundle names.
+   */
+  @Override
+  public void removeCgroup(String cgroup, String owner) throws IOException {
     long deadline = System.nanoTime() + CGROUP_DRAIN.toNanos();
     while (true) {
       try {
-        cgroups.removeLeaf(record.cgroup());
+        cgroups.removeLeaf(cgroup);
         return;
       } catch (CgroupException e) {
         // The kernel keeps a cgroup busy until its last process is fully gone.
         if (System.nanoTime() > deadline) {
-          throw new IOException("cannot remove the cgroup of container " + record.shortId() + ": " + e.getMessage(), e);
+          throw new IOException("cannot remove the cgroup of " + owner + ": " + e.getMessage(), e);
         }
-        CgroupKill.killAll(cgroups.directories(record.cgroup()));
+        CgroupKill.killAll(cgroups.directories(cgroup));
         sleep(20);
       }
     }

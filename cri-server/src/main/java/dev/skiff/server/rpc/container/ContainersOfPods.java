@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The pods' {@link PodContainers} seam: StopPodSandbox stops and RemovePodSandbox removes a pod's containers. */
 public final class ContainersOfPods implements PodContainers {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainersOfPods.class);
   private final ContainerStore containers;
   private final ContainerTeardown teardown;
   private final CgroupDriver cgroups;
@@ -34,6 +37,7 @@ public final class ContainersOfPods implements PodContainers {
         Optional<ContainerRecord> current = containers.get(record.id());
         if (current.isPresent()) {
           teardown.stop(current.get(), Duration.ofSeconds(graceSeconds));
+          LOG.debug("Stopped container {} of pod sandbox {}", record.shortId(), podId.substring(0, 12));
         }
       }
     }

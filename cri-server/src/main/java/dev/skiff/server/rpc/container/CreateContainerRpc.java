@@ -171,9 +171,11 @@ public final class CreateContainerRpc implements Rpc<CreateContainerRequest, Cre
       });
 
       // act
+      // The bundle names the cgroup before it exists: recovery finds it even without the record.
+      Files.createDirectories(bundle.dir());
+      Files.writeString(bundle.cgroupFile(), cgroup);
       cgroups.create(cgroup, limits);
       times.mark("cgroup");
-      Files.createDirectories(bundle.dir());
       OverlayRootfs.mount(image.layers(), layer.resolve("upper"), layer.resolve("work"), bundle.rootfs(),
           sandbox.userns());
       times.mark("rootfs");

@@ -47,6 +47,7 @@ public final class StopPodSandboxRpc implements Rpc<StopPodSandboxRequest, StopP
         return StopPodSandboxResponse.getDefaultInstance();
       }
       containers.stopAll(id, GRACE_SECONDS);
+      LOG.debug("Stopped the containers of pod sandbox {}; tearing its network down", id.substring(0, 12));
       var stopped = runtime.stop(current.get().sandbox());
       boolean wasReady = current.get().state() == PodState.READY;
       pods.update(id, old -> old.withState(PodState.NOTREADY, stopped));
