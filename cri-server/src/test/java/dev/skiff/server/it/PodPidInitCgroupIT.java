@@ -55,7 +55,8 @@ class PodPidInitCgroupIT {
       }
 
       skiffd.crictl("stopp", pod).orThrow("crictl stopp");
-      assertFalse(Files.exists(Path.of("/proc/" + init)), "pod-init " + init + " outlived StopPodSandbox");
+      // Exited: gone, or a zombie until the host's init (its parent by now) reaps it, which may be late.
+      assertFalse(running(init), "pod-init " + init + " outlived StopPodSandbox");
       for (Path dir : podCgroups) {
         assertFalse(Files.exists(dir.resolve("pod-init")), "cgroup " + dir + "/pod-init outlived StopPodSandbox");
       }
@@ -64,6 +65,21 @@ class PodPidInitCgroupIT {
         assertFalse(Files.exists(dir), "cgroup " + dir + " outlived RemovePodSandbox");
       }
     }
+  }
+
+  private static boolean running(long pid) throws Exception {
+    Path stat = Path.of("/proc/" + pid + "/stat");
+    if (!Files.exists(stat)) {
+      return false;
+    }
+    String state;
+    try {
+      String text = Files.readString(stat);
+      state = text.substring(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3);
+    } catch (java.io.IOException reapedMeanwhile) {
+      return false;
+    }
+    return !state.equals("Z") && !state.equals("X");
   }
 
   private static long initPid(Path stateFile) throws Exception {
