@@ -20,22 +20,8 @@ public final class AtomicFile {
   private AtomicFile() {}
 
   public static void write(Path target, byte[] contents) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = dir.resolve(target.getFileName() + "." + ProcessHandle.current().pid() + "."
-        + Thread.currentThread().getId() + TEMP_SUFFIX);
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(contents);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    } catch (IOException e) {
-      Files.deleteIfExists(temp);
-      throw e;
-    }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(dir);
+    replace(target, contents, true);
+    syncDirectory(target.toAbsolutePath().getParent());
   }
 
   /**
@@ -46,6 +32,11 @@ public final class AtomicFile {
    * {@link RecordStore} treats as a torn write.
    */
   public static void writeUnsynced(Path target, byte[] contents) throws IOException {
+    replace(target, contents, false);
+  }
+
+  /** Writes a temp file beside target (fsynced when asked) and renames it over target. */
+  private static void replace(Path target, byte[] contents, boolean force) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = dir.resolve(target.getFileName() + "." + ProcessHandle.current().pid() + "."
         + Thread.currentThread().getId() + TEMP_SUFFIX);
@@ -54,6 +45,9 @@ public final class AtomicFile {
       ByteBuffer buffer = ByteBuffer.wrap(contents);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
+      }
+      if (force) {
+        channel.force(true);
       }
     } catch (IOException e) {
       Files.deleteIfExists(temp);

@@ -525,12 +525,8 @@ class CrashRecoveryIT {
     assertEquals(List.of(), veths, prefix + "veths are left");
     assertEquals(List.of(), MachineTraces.hostPortElements(skiffd.netns()), prefix + "host ports are left");
 
-    Path run = skiffd.runDir();
     Path state = skiffd.stateDir();
-    assertEquals(List.of(), MachineTraces.entriesOf(run.resolve("pods")), prefix + "pod directories are left");
-    assertEquals(List.of(), MachineTraces.entriesOf(run.resolve("containers")), prefix + "bundles are left");
-    assertEquals(List.of(), MachineTraces.entriesOf(state.resolve("container-layers")),
-        prefix + "writable layers are left");
+    MachineTraces.assertNoPodOrContainerDirectories(skiffd, prefix);
     assertEquals(List.of(), MachineTraces.filesBelow(state.resolve("pods")), prefix + "pod records are left");
     assertEquals(List.of(), MachineTraces.filesBelow(state.resolve("containers")),
         prefix + "container records are left");
@@ -538,7 +534,7 @@ class CrashRecoveryIT {
         .filter(file -> !file.getFileName().toString().equals("last_reserved")).toList(),
         prefix + "IP reservations are left");
     List<Path> temps = new ArrayList<>(MachineTraces.filesBelow(state));
-    temps.addAll(MachineTraces.filesBelow(run));
+    temps.addAll(MachineTraces.filesBelow(skiffd.runDir()));
     assertEquals(List.of(), temps.stream().filter(file -> file.getFileName().toString().endsWith(".tmp")).toList(),
         prefix + "temp files are left");
   }

@@ -1,5 +1,7 @@
 package dev.skiff.server.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -140,6 +142,15 @@ public final class MachineTraces {
     try (Stream<Path> list = Files.list(dir)) {
       return list.toList();
     }
+  }
+
+  /** No pod directory, bundle or writable layer is left in skiffd's run and state directories. */
+  public static void assertNoPodOrContainerDirectories(SkiffdProcess skiffd, String prefix) throws IOException {
+    Path run = skiffd.runDir();
+    assertEquals(List.of(), entriesOf(run.resolve("pods")), prefix + "pod directories are left");
+    assertEquals(List.of(), entriesOf(run.resolve("containers")), prefix + "bundles are left");
+    assertEquals(List.of(), entriesOf(skiffd.stateDir().resolve("container-layers")),
+        prefix + "writable layers are left");
   }
 
   private static String unescape(String field) {

@@ -248,12 +248,8 @@ class RecoveryLeftoversIT {
     assertEquals(List.of(), MachineTraces.links(skiffd.netns()).stream().filter(link -> link.startsWith("skf"))
         .toList(), prefix + "veths are left");
     assertEquals(List.of(), MachineTraces.hostPortElements(skiffd.netns()), prefix + "host ports are left");
-    Path run = skiffd.runDir();
     Path state = skiffd.stateDir();
-    assertEquals(List.of(), MachineTraces.entriesOf(run.resolve("pods")), prefix + "pod directories are left");
-    assertEquals(List.of(), MachineTraces.entriesOf(run.resolve("containers")), prefix + "bundles are left");
-    assertEquals(List.of(), MachineTraces.entriesOf(state.resolve("container-layers")),
-        prefix + "writable layers are left");
+    MachineTraces.assertNoPodOrContainerDirectories(skiffd, prefix);
     // An unreadable record is kept aside (ID.json.corrupt) for a human; no live record may be left.
     for (String kind : List.of("pods", "containers")) {
       assertEquals(List.of(), MachineTraces.filesBelow(state.resolve(kind)).stream()
