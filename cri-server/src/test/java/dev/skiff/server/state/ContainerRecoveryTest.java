@@ -61,8 +61,10 @@ class ContainerRecoveryTest {
     Thread shim = new Thread(() -> {
       try {
         Thread.sleep(300);
-        Files.writeString(bundle.resolve("state"),
+        // As the shim writes it: a temp file renamed into place, never seen half-written.
+        Path temp = Files.writeString(bundle.resolve("state.tmp"),
             "shim_pid 999999\nshim_start 1\npid 999998\npid_start 1\ncreated_ns 1\n");
+        Files.move(temp, bundle.resolve("state"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
