@@ -1,8 +1,8 @@
 package dev.skiff.image.unpack;
 
 import dev.skiff.image.ImageStoreException;
+import dev.skiff.image.content.ObservedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,7 @@ import java.util.Map;
  * header ends the archive. The unpacker checks each entry's count and name against what
  * this tap saw; when they disagree the tap's values are not used (see {@link #current}).
  */
-final class RawXattrTap extends FilterInputStream {
+final class RawXattrTap extends ObservedInputStream {
   static final String XATTR_PREFIX = "SCHILY.xattr.";
   private static final int BLOCK = 512;
   private static final int MAX_PAX_BYTES = 16 * 1024 * 1024;
@@ -62,44 +62,8 @@ final class RawXattrTap extends FilterInputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] buffer, int offset, int length) throws IOException {
-    int n = in.read(buffer, offset, length);
-    if (n > 0) {
-      follow(buffer, offset, n);
-    }
-    return n;
-  }
-
-  /** Skipping goes through read: every byte must pass the tap. */
-  @Override
-  public long skip(long n) throws IOException {
-    if (n <= 0) {
-      return 0;
-    }
-    byte[] scratch = new byte[(int) Math.min(n, 64 * 1024)];
-    int read = read(scratch, 0, scratch.length);
-    return Math.max(read, 0);
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
-  }
-
-  @Override
-  public synchronized void mark(int limit) {
-  }
-
-  @Override
-  public synchronized void reset() throws IOException {
-    throw new IOException("mark/reset not supported");
+  protected void observe(byte[] bytes, int offset, int length) {
+    follow(bytes, offset, length);
   }
 
   private void follow(byte[] bytes, int offset, int length) {

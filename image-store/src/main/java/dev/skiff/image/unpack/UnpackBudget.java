@@ -1,7 +1,7 @@
 package dev.skiff.image.unpack;
 
 import dev.skiff.image.ImageStoreException;
-import java.io.FilterInputStream;
+import dev.skiff.image.content.ObservedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileStore;
@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * and discards the partial snapshot). Counted on the decompressed stream, so bytes after the tar's end
  * marker count too.
  */
-public final class UnpackBudget extends FilterInputStream {
+public final class UnpackBudget extends ObservedInputStream {
   static final long CHECK_EVERY = 8L * 1024 * 1024;
 
   /** The limits; {@code reserveBytes} 0 turns the free-space check off. */
@@ -49,26 +49,16 @@ public final class UnpackBudget extends FilterInputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] buffer, int offset, int length) throws IOException {
-    int n = in.read(buffer, offset, length);
-    if (n > 0) {
-      read += n;
-      if (read > limits.maxBytes()) {
-        throw new ImageStoreException(ImageStoreException.Kind.RESOURCE_EXHAUSTED, "it unpacks to more than " + limits.maxBytes() + " bytes, the cap set by image.max_layer_unpacked_bytes");
-      }
-      if (read >= nextCheck) {
-        nextCheck = read + CHECK_EVERY;
-        checkFreeSpace();
-      }
+  protected void observe(byte[] bytes, int offset, int length) throws IOException {
+    read += length;
+    if (read > limits.maxBytes()) {
+      throw new ImageStoreException(ImageStoreException.Kind.RESOURCE_EXHAUSTED, "it unpacks to more than "
+          + limits.maxBytes() + " bytes, the cap set by image.max_layer_unpacked_bytes");
     }
-    return n;
+    if (read >= nextCheck) {
+      nextCheck = read + CHECK_EVERY;
+      checkFreeSpace();
+    }
   }
 
   /**
@@ -85,18 +75,6 @@ public final class UnpackBudget extends FilterInputStream {
       nextWrittenCheck = written + CHECK_EVERY;
       checkFreeSpace();
     }
-  }
-
-  @Override
-  public long skip(long n) throws IOException {
-    byte[] scratch = new byte[(int) Math.min(Math.max(n, 0), 64 * 1024)];
-    int skipped = read(scratch, 0, scratch.length);
-    return Math.max(skipped, 0);
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
   }
 
   private void checkFreeSpace() throws IOException {
