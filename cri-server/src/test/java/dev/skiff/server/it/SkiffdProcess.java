@@ -59,7 +59,13 @@ public final class SkiffdProcess implements AutoCloseable {
           root = "%s"
           """.formatted(dir, dir, dir, cgroupRoot) + extraToml);
       SkiffdProcess skiffd = new SkiffdProcess(netns, ownsNetns, dir, config, cgroupRoot);
-      skiffd.launch();
+      try {
+        skiffd.launch();
+      } catch (AssertionError | IOException | RuntimeException e) {
+        // The error carries skiffd's log; what it made (process, mounts, cgroups, netns, dir) goes.
+        skiffd.close();
+        throw e;
+      }
       return skiffd;
     } catch (IOException e) {
       if (ownsNetns) {
