@@ -47,6 +47,19 @@ public final class ContainerConfigsJson {
     return id;
   }
 
+  /** The container config's linux.security_context, to set fields on. */
+  public static ObjectNode securityContext(ObjectNode config) {
+    return (ObjectNode) config.path("linux").path("security_context");
+  }
+
+  /** crictl create + start, then waits until the container runs; returns its id. */
+  public static String runRunning(SkiffdProcess skiffd, String podId, Path podConfig, ObjectNode config)
+      throws Exception {
+    String id = run(skiffd, podId, podConfig, config);
+    awaitState(skiffd, id, "CONTAINER_RUNNING", 10);
+    return id;
+  }
+
   /** crictl inspect's JSON. */
   public static JsonNode inspect(SkiffdProcess skiffd, String id) throws IOException {
     return JSON.readTree(skiffd.crictl("inspect", id).orThrow("crictl inspect " + id).stdout());

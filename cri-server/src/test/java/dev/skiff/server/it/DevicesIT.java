@@ -1,8 +1,8 @@
 package dev.skiff.server.it;
 
-import static dev.skiff.server.it.ContainerConfigsJson.awaitState;
 import static dev.skiff.server.it.ContainerConfigsJson.busybox;
 import static dev.skiff.server.it.ContainerConfigsJson.exec;
+import static dev.skiff.server.it.ContainerConfigsJson.securityContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,14 +41,8 @@ class DevicesIT {
     }
   }
 
-  private static ObjectNode securityContext(ObjectNode config) {
-    return (ObjectNode) config.path("linux").path("security_context");
-  }
-
   private static String sleeper(String pod, Path podConfig, ObjectNode config) throws Exception {
-    String id = ContainerConfigsJson.run(skiffd, pod, podConfig, config);
-    awaitState(skiffd, id, "CONTAINER_RUNNING", 10);
-    return id;
+    return ContainerConfigsJson.runRunning(skiffd, pod, podConfig, config);
   }
 
   /** crictl exec -s of a shell script; its stdout and stderr in order (the script always succeeds). */

@@ -1,8 +1,8 @@
 package dev.skiff.server.it;
 
-import static dev.skiff.server.it.ContainerConfigsJson.awaitState;
 import static dev.skiff.server.it.ContainerConfigsJson.busybox;
 import static dev.skiff.server.it.ContainerConfigsJson.exec;
+import static dev.skiff.server.it.ContainerConfigsJson.securityContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -71,14 +71,8 @@ class SecurityIT {
     netns.close();
   }
 
-  private static ObjectNode securityContext(ObjectNode config) {
-    return (ObjectNode) config.path("linux").path("security_context");
-  }
-
   private static String sleeper(String pod, Path podConfig, ObjectNode config) throws Exception {
-    String id = ContainerConfigsJson.run(skiffd, pod, podConfig, config);
-    awaitState(skiffd, id, "CONTAINER_RUNNING", 10);
-    return id;
+    return ContainerConfigsJson.runRunning(skiffd, pod, podConfig, config);
   }
 
   private static String capEff(String statusText) {
