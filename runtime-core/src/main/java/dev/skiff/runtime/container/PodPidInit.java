@@ -6,15 +6,13 @@ import dev.skiff.runtime.cgroup.CgroupLimits;
 import dev.skiff.runtime.linux.KernelException;
 import dev.skiff.runtime.linux.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The init of a pod's shared PID namespace (pid = POD): {@code skiff-shim pod-init}, PID 1
@@ -112,46 +110,18 @@ public final class PodPidInit {
       command.add("--cgroup");
       command.add(dir.toString());
     }
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .start();
-    String reply;
-    try {
-      process.getOutputStream().close();
-      reply = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new ContainerException(ContainerException.Kind.INTERNAL, "the pod's PID namespace init did not start");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new ContainerException(ContainerException.Kind.INTERNAL, "interrupted while starting the pod init", e);
-    }
-    if (!reply.startsWith("ok ")) {
-      throw new ContainerException(ContainerException.Kind.INTERNAL,
-          "cannot start the pod's PID namespace init: " + reply.replaceFirst("^error ", ""));
-    }
-    return Integer.parseInt(reply.substring(3).strip());
+    String pid = ShimReply.run(command, START_TIMEOUT, "start the pod's PID namespace init",
+        "cannot start the pod's PID namespace init");
+    return Integer.parseInt(pid);
   }
 
   private static Optional<Init> live(Path podDir) throws IOException {
-    String text;
-    try {
-      text = Files.readString(podDir.resolve(STATE_FILE));
-    } catch (NoSuchFileException e) {
+    Map<String, String> state = Bundle.readKeyValues(podDir.resolve(STATE_FILE));
+    if (state == null || !state.containsKey("pid") || !state.containsKey("pid_start")) {
       return Optional.empty();
     }
-    int pid = -1;
-    long start = -1;
-    for (String line : text.split("\n")) {
-      String[] kv = line.split(" ", 2);
-      if (kv.length == 2 && kv[0].equals("pid")) {
-        pid = Integer.parseInt(kv[1].strip());
-      } else if (kv.length == 2 && kv[0].equals("pid_start")) {
-        start = Long.parseLong(kv[1].strip());
-      }
-    }
+    int pid = Integer.parseInt(state.get("pid").strip());
+    long start = Long.parseLong(state.get("pid_start").strip());
     return Processes.isAlive(pid, start) ? Optional.of(new Init(pid, start)) : Optional.empty();
   }
 

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a bundle and starts its shim (CreateContainer), or re-adopts the shim of an
@@ -42,27 +41,8 @@ public final class ShimLauncher {
 
   /** Starts the shim of a written bundle and waits for its report: the process is created, not started. */
   public ContainerProcess launch(Bundle bundle) throws ContainerException, IOException {
-    Process process = new ProcessBuilder(shim.toString(), "create", "--bundle", bundle.dir().toString())
-        .redirectErrorStream(true)
-        .start();
-    String reply;
-    try {
-      process.getOutputStream().close();
-      reply = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!process.waitFor(CREATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new ContainerException(ContainerException.Kind.INTERNAL, "the shim did not report within "
-            + CREATE_TIMEOUT.toSeconds() + " s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new ContainerException(ContainerException.Kind.INTERNAL, "interrupted while creating the container", e);
-    }
-    if (!reply.startsWith("ok ")) {
-      String why = reply.startsWith("error ") ? reply.substring("error ".length()) : "shim said '" + reply + "'";
-      throw new ContainerException(ContainerException.Kind.INTERNAL, "failed to create container: " + why);
-    }
+    ShimReply.run(List.of(shim.toString(), "create", "--bundle", bundle.dir().toString()), CREATE_TIMEOUT,
+        "report the container created", "failed to create container");
     return adopt(bundle);
   }
 
