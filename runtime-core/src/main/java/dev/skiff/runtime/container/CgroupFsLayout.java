@@ -1,5 +1,7 @@
 package dev.skiff.runtime.container;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -84,6 +86,21 @@ public record CgroupFsLayout(boolean unified, List<Mount> mounts, List<Link> lin
     }
     return new CgroupFsLayout(false, mounts, links);
   }
+
+  /**
+   * skiffd's cgroup mount lines of /proc/self/mountinfo, read once: the hierarchies do not change
+   * while it runs, and the whole file grows by a few lines with every pod and container.
+   */
+  public static List<String> hostCgroupMounts() throws IOException {
+    List<String> lines = hostCgroupMounts;
+    if (lines == null) {
+      lines = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> parse(l) != null).toList();
+      hostCgroupMounts = lines;
+    }
+    return lines;
+  }
+
+  private static volatile List<String> hostCgroupMounts;
 
   /** {mount point, fs type, super options} of a cgroup/cgroup2 mountinfo line, else null. */
   private static String[] parse(String line) {

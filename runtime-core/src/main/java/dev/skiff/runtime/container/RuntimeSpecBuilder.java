@@ -37,7 +37,7 @@ public final class RuntimeSpecBuilder {
     List<String> masked = privileged ? List.of() : orDefault(security.maskedPaths(), DefaultPaths.MASKED);
     List<String> readonly = privileged ? List.of() : orDefault(security.readonlyPaths(), DefaultPaths.READONLY);
     CgroupFsLayout cgroupFs = spec.cgroupDirs().isEmpty() ? null
-        : CgroupFsLayout.of(spec.cgroupDirs(), Files.readAllLines(Path.of("/proc/self/mountinfo")));
+        : CgroupFsLayout.of(spec.cgroupDirs(), CgroupFsLayout.hostCgroupMounts());
     List<OciMount> mounts = mounts(spec, privileged, cgroupFs != null);
     if (mounts.stream().noneMatch(m -> m.type().equals("cgroup"))) {
       cgroupFs = null; // a CRI mount took /sys/fs/cgroup
